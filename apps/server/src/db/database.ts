@@ -1,0 +1,149 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PGliteDialect,
+  PGliteDriver,
+  PostgresDialect,
+} from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.ts";
+
+export type Db = Kysely<DB>;
+
+/** A notification listener: receives the payload of each NOTIFY on the channel. */
+export type NotificationHandler = (payload: string) => void;
+
+/** One database, whichever engine is behind it: the query builder plus the few engine-specific needs. */
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  /** Runs raw SQL with optional parameters; multi-statement text (no parameters) returns one result per statement. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }[] | { rows: unknown[] }>;
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Kysely's PGlite driver shares one connection between all callers; without a lock, a query issued
+ * while another caller's transaction is open would run inside that transaction.
+ */
+class SerializedPGliteDriver extends PGliteDriver {
+  #tail: Promise<void> = Promise.resolve();
+  #release: (() => void) | undefined;
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    this.#release = release;
+    return super.acquireConnection();
+  }
+  override async releaseConnection(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+}
+
+class SerializedPGliteDialect extends PGliteDialect {
+  readonly #pglite: PGlite;
+  constructor(pglite: PGlite) {
+    super({ pglite });
+    this.#pglite = pglite;
+  }
+  override createDriver() {
+    return new SerializedPGliteDriver({ pglite: this.#pglite });
+  }
+}
+
+/** Opens embedded PGlite in `dataDir/pgdata`, or in memory when `dataDir` is "memory://". */
+export async function openPglite(dataDir: string): Promise<Database> {
+  let target: string | undefined;
+  if (dataDir !== "memory://") {
+    target = path.join(dataDir, "pgdata");
+    mkdirSync(target, { recursive: true });
+  }
+  const pglite = await PGlite.create(target, { extensions: { pg_trgm } });
+  const db = new Kysely<DB>({ dialect: new SerializedPGliteDialect(pglite) });
+  return {
+    kind: "pglite",
+    db,
+    async executeSql(text, values) {
+      if (values && values.length > 0) return pglite.query(text, values);
+      const results = await pglite.exec(text);
+      return results.length === 1 ? results[0] : results;
+    },
+    async listen(channel, handler) {
+      const unsubscribe = await pglite.listen(channel, handler);
+      return unsubscribe;
+    },
+    async notify(channel, payload) {
+      await pglite.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Connects to PostgreSQL with a pool for queries and one dedicated client for LISTEN. */
+export async function openPostgres(connectionString: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<NotificationHandler>>();
+
+  async function listenerClient(): Promise<pg.Client> {
+    if (listener) return listener;
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    client.on("notification", (msg) => {
+      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? "");
+    });
+    listener = client;
+    return client;
+  }
+
+  return {
+    kind: "postgres",
+    db,
+    async executeSql(text, values) {
+      const result = await pool.query(text, values);
+      return result;
+    },
+    async listen(channel, handler) {
+      const client = await listenerClient();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    async close() {
+      await listener?.end().catch(() => {});
+      await db.destroy();
+    },
+  };
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+export type { CompiledQuery };

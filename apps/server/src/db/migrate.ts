@@ -1,0 +1,27 @@
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from "kysely/migration";
+import type { Db } from "./database.ts";
+import * as foundation from "./migrations/2026_11_27_001_foundation.ts";
+
+/** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
+const migrations: Record<string, Migration> = {
+  "2026_11_27_001_foundation": foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to date; safe to call from several instances at once (Kysely takes a lock). */
+export async function migrateToLatest(
+  db: Db,
+  onProgress: (message: string) => void = () => {},
+): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "keepwell_migrations",
+    migrationLockTableName: "keepwell_migrations_lock",
+  });
+  const result = await migrator.migrateToLatest();
+  for (const step of result.results ?? []) onProgress(`migration ${step.migrationName}: ${step.status}`);
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,36 @@
+import type { Role } from "../db/schema.ts";
+
+/**
+ * The one permission table. Every route names one of these (see FastifyContextConfig.permission);
+ * a route without one refuses to register.
+ */
+const table = {
+  "workspace:read": ["owner", "admin", "agent", "viewer"],
+  "workspace:manage": ["owner", "admin"],
+  "agents:read": ["owner", "admin", "agent", "viewer"],
+  "agents:manage": ["owner", "admin"],
+  "tokens:manage": ["owner", "admin", "agent"],
+  "inboxes:read": ["owner", "admin", "agent", "viewer"],
+  "inboxes:manage": ["owner", "admin"],
+  "contacts:read": ["owner", "admin", "agent", "viewer"],
+  "contacts:write": ["owner", "admin", "agent"],
+  "conversations:read": ["owner", "admin", "agent", "viewer"],
+  "conversations:write": ["owner", "admin", "agent"],
+  "tags:manage": ["owner", "admin", "agent"],
+  "audit:read": ["owner", "admin"],
+  "webhooks:manage": ["owner", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof table;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (table[permission] as readonly Role[]).includes(role);
+}
+
+export const allPermissions = Object.keys(table) as Permission[];
+
+/** Roles ordered by power: an admin may not grant a role above their own. */
+const rank: Record<Role, number> = { viewer: 0, agent: 1, admin: 2, owner: 3 };
+export function outranks(role: Role, other: Role): boolean {
+  return rank[role] >= rank[other];
+}
