@@ -7,6 +7,19 @@ import type { Principal } from "../../http/principal.ts";
 import { findApiToken, findSession, touchApiToken } from "./queries.ts";
 
 export const SESSION_COOKIE = "kw_session";
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  permission: string;
+}
+
+const routesByContext = new WeakMap<AppContext, DeclaredRoute[]>();
+
+/** Every /api/v1 route with the permission it declared: the authorization tests walk this list. */
+export function declaredRoutes(ctx: AppContext): DeclaredRoute[] {
+  return routesByContext.get(ctx) ?? [];
+}
 export const CSRF_HEADER = "x-csrf-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -52,10 +65,25 @@ export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest)
  */
 export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("principal", null);
+  const declared: DeclaredRoute[] = [];
+  routesByContext.set(ctx, declared);
   app.addHook("onRoute", (route) => {
     const url = route.url ?? route.path;
-    if (url.startsWith("/api/v1") && !route.config?.permission && route.method !== "HEAD") {
-      throw new Error(`route ${route.method} ${url} declares no permission`);
+    if (!url.startsWith("/api/v1") || route.method === "HEAD") return;
+    const permission = route.config?.permission;
+    if (!permission) throw new Error(`route ${route.method} ${url} declares no permission`);
+    for (const method of [route.method].flat()) declared.push({ method, url, permission });
+    // Say in the OpenAPI document what each operation needs.
+    if (route.schema) {
+      const schema = route.schema as Record<string, unknown>;
+      if (permission === "public") schema.security = [];
+      const needs =
+        permission === "public"
+          ? "No credential needed."
+          : permission === "authenticated"
+            ? "Any signed-in agent."
+            : `Needs the \`${permission}\` permission.`;
+      schema.description = [schema.description, needs].filter(Boolean).join("\n\n");
     }
   });
   app.addHook("onRequest", async (request) => {
