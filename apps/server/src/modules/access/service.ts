@@ -1,4 +1,5 @@
 import type { AppContext } from "../../context.ts";
+import type { Db } from "../../db/database.ts";
 import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound, tooManyRequests, unauthorized } from "../../lib/errors.ts";
 import { randomToken, sha256 } from "../../lib/tokens.ts";
@@ -254,4 +255,34 @@ export async function confirmPasswordReset(ctx: AppContext, token: string, passw
     // A new password ends every existing session.
     await trx.deleteFrom("sessions").where("agent_id", "=", reset.agent_id).execute();
   });
+}
+
+/* Used when an agent leaves a workspace or changes their password. */
+
+/** Ends an agent's sessions: all of them, or those in one workspace; `keep` spares the caller's own. */
+export async function endSessions(
+  db: Db,
+  agentId: string,
+  scope: { workspaceId?: string; keep?: string } = {},
+): Promise<void> {
+  let query = db.deleteFrom("sessions").where("agent_id", "=", agentId);
+  if (scope.workspaceId) query = query.where("workspace_id", "=", scope.workspaceId);
+  if (scope.keep) query = query.where("token_hash", "!=", scope.keep);
+  await query.execute();
+}
+
+/** Revokes an agent's API tokens in one workspace, so that joining it again does not revive them. */
+export async function revokeAgentTokens(
+  db: Db,
+  workspaceId: string,
+  agentId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: now })
+    .where("workspace_id", "=", workspaceId)
+    .where("agent_id", "=", agentId)
+    .where("revoked_at", "is", null)
+    .execute();
 }

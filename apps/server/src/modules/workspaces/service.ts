@@ -1,7 +1,11 @@
+import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { Role } from "../../db/schema.ts";
-import { conflict } from "../../lib/errors.ts";
+import type { Principal } from "../../http/principal.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
 import { hashPassword } from "../access/passwords.ts";
+import { recordAudit } from "../audit/service.ts";
+import { applySettingsPatch, readSettings, type SettingsPatch } from "./settings.ts";
 
 export interface NewWorkspace {
   name: string;
@@ -60,4 +64,54 @@ export async function addMember(db: Db, workspaceId: string, agentId: string, ro
     .values({ workspace_id: workspaceId, agent_id: agentId, role })
     .onConflict((oc) => oc.columns(["workspace_id", "agent_id"]).doUpdateSet({ role }))
     .execute();
+}
+
+/* The workspace itself: its name and its typed settings. */
+
+export async function getWorkspace(ctx: AppContext, workspaceId: string) {
+  const row = await ctx.db
+    .selectFrom("workspaces")
+    .select(["id", "name", "slug", "settings", "created_at"])
+    .where("id", "=", workspaceId)
+    .executeTakeFirst();
+  if (!row) throw notFound("Workspace");
+  return { ...row, settings: readSettings(row.settings) };
+}
+
+/** Renames the workspace or changes its settings; owners and admins only (checked by the route). */
+export async function updateWorkspace(
+  ctx: AppContext,
+  principal: Principal,
+  input: { name?: string; settings?: SettingsPatch },
+) {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom("workspaces")
+      .select(["name", "settings"])
+      .where("id", "=", principal.workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound("Workspace");
+    const settings = input.settings
+      ? applySettingsPatch(readSettings(current.settings), input.settings)
+      : readSettings(current.settings);
+    const row = await trx
+      .updateTable("workspaces")
+      .set({ name: input.name ?? current.name, settings: JSON.stringify(settings) })
+      .where("id", "=", principal.workspaceId)
+      .returning(["id", "name", "slug", "settings", "created_at"])
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, principal, {
+      action: "workspace.updated",
+      targetType: "workspace",
+      targetId: principal.workspaceId,
+      data: {
+        changed: Object.keys(input),
+        ...(input.settings ? { settings: Object.keys(input.settings) } : {}),
+      },
+    });
+    return { ...row, settings };
+  });
+  await ctx.events.publish(principal.workspaceId, "workspace.updated", { id: principal.workspaceId });
+  return updated;
 }
