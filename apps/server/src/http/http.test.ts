@@ -76,6 +76,8 @@ describe.each(databaseKinds)("HTTP conventions on %s", (kind) => {
     expect(second.status).toBe(201);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(second.body.api_token.id).toBe(first.body.api_token.id);
+    const stored = await server.ctx.db.selectFrom("idempotency_keys").select("response_body").execute();
+    expect(JSON.stringify(stored)).not.toContain(first.body.token);
     const tokens = await client.get("/api/v1/tokens");
     expect(tokens.body.data.filter((t: { name: string }) => t.name === "once")).toHaveLength(1);
     const different = await client.post("/api/v1/tokens", { name: "another" }, headers);

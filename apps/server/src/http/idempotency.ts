@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import { Problem } from "../lib/errors.ts";
+import { secretBox } from "../lib/secret-box.ts";
 import { sha256 } from "../lib/tokens.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -17,9 +18,11 @@ declare module "fastify" {
  * `Idempotency-Key` on a write: the first request runs and its response is stored; a retry with the
  * same key and body gets the stored response; the same key with another body is refused; a retry
  * while the first is still running gets 409. Server errors are not stored, so they can be retried.
+ * Stored responses are sealed: some carry a secret shown only once (API tokens, webhook secrets).
  */
 export function installIdempotency(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("idempotency", null);
+  const box = secretBox(ctx.config.secret, "idempotent-responses");
 
   app.addHook("preHandler", async (request: FastifyRequest, reply) => {
     const key = request.headers[HEADER];
@@ -72,7 +75,9 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
     }
     reply.header("idempotent-replayed", "true");
     if (stored.status_code >= 400) reply.type("application/problem+json; charset=utf-8");
-    return reply.status(stored.status_code).send(stored.response_body ?? undefined);
+    const sealed = stored.response_body as { sealed?: string } | null;
+    const body = sealed?.sealed ? JSON.parse(box.open(sealed.sealed)) : undefined;
+    return reply.status(stored.status_code).send(body ?? undefined);
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
@@ -92,7 +97,8 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext): void 
         body = payload;
       }
     }
-    await sql`update idempotency_keys set status_code = ${reply.statusCode}, response_body = ${JSON.stringify(body)}::jsonb where ${where}`.execute(
+    const sealed = JSON.stringify({ sealed: box.seal(JSON.stringify(body)) });
+    await sql`update idempotency_keys set status_code = ${reply.statusCode}, response_body = ${sealed}::jsonb where ${where}`.execute(
       ctx.db,
     );
     return payload;
