@@ -1,10 +1,31 @@
 import { Type } from "typebox";
-import { NullableTimestamp, StrictObject, Timestamp, Uuid } from "./common.ts";
+import { Attachment } from "./attachments.ts";
+import { NullableTimestamp, PageQuery, StrictObject, Timestamp, Uuid } from "./common.ts";
 
-export const ConversationStatus = Type.Union([Type.Literal("open"), Type.Literal("pending"), Type.Literal("snoozed"), Type.Literal("resolved")]);
-export const Priority = Type.Union([Type.Literal("low"), Type.Literal("normal"), Type.Literal("high"), Type.Literal("urgent")]);
-export const Channel = Type.Union([Type.Literal("email"), Type.Literal("chat"), Type.Literal("callback"), Type.Literal("api")]);
-export const MessageKind = Type.Union([Type.Literal("incoming"), Type.Literal("outgoing"), Type.Literal("note"), Type.Literal("activity")]);
+export const ConversationStatus = Type.Union([
+  Type.Literal("open"),
+  Type.Literal("pending"),
+  Type.Literal("snoozed"),
+  Type.Literal("resolved"),
+]);
+export const Priority = Type.Union([
+  Type.Literal("low"),
+  Type.Literal("normal"),
+  Type.Literal("high"),
+  Type.Literal("urgent"),
+]);
+export const Channel = Type.Union([
+  Type.Literal("email"),
+  Type.Literal("chat"),
+  Type.Literal("callback"),
+  Type.Literal("api"),
+]);
+export const MessageKind = Type.Union([
+  Type.Literal("incoming"),
+  Type.Literal("outgoing"),
+  Type.Literal("note"),
+  Type.Literal("activity"),
+]);
 
 export const TagRef = Type.Object({ id: Uuid, name: Type.String(), color: Type.String() });
 
@@ -45,18 +66,26 @@ export const ConversationListQuery = StrictObject({
 export const MessageBody = {
   body_text: Type.String({ maxLength: 200_000 }),
   body_html: Type.Optional(Type.String({ maxLength: 1_000_000 })),
-  attachment_ids: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+  /** Ids from POST /attachments that no message uses yet. */
+  attachment_ids: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true })),
 };
 
 export const CreateConversationBody = StrictObject({
   inbox_id: Uuid,
   subject: Type.Optional(Type.String({ maxLength: 998 })),
-  /** The customer: an existing contact id, or an email/name to find or create one. */
-  contact: Type.Union([
-    StrictObject({ id: Uuid }),
-    StrictObject({ email: Type.String({ format: "email", maxLength: 320 }), name: Type.Optional(Type.String({ maxLength: 200 })) }),
-  ]),
-  message: StrictObject({ kind: Type.Union([Type.Literal("incoming"), Type.Literal("outgoing")]), ...MessageBody }),
+  /**
+   * The customer: an existing contact's id, or an email (and name) to find or create one. One object
+   * rather than a union, so that a mistake is reported on its own field.
+   */
+  contact: StrictObject({
+    id: Type.Optional(Uuid),
+    email: Type.Optional(Type.String({ format: "email", maxLength: 320 })),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  }),
+  message: StrictObject({
+    kind: Type.Union([Type.Literal("incoming"), Type.Literal("outgoing")]),
+    ...MessageBody,
+  }),
 });
 
 export const UpdateConversationBody = StrictObject({
@@ -75,11 +104,15 @@ export const Message = Type.Object({
   author_contact_id: Type.Union([Uuid, Type.Null()]),
   body_text: Type.String(),
   body_html: Type.Union([Type.String(), Type.Null()]),
-  delivery_state: Type.Union([Type.Literal("queued"), Type.Literal("sent"), Type.Literal("failed"), Type.Null()]),
+  delivery_state: Type.Union([
+    Type.Literal("queued"),
+    Type.Literal("sent"),
+    Type.Literal("failed"),
+    Type.Null(),
+  ]),
   delivery_error: Type.Union([Type.String(), Type.Null()]),
-  attachments: Type.Array(
-    Type.Object({ id: Uuid, filename: Type.String(), content_type: Type.String(), size_bytes: Type.Integer(), sha256: Type.String() }),
-  ),
+  sent_by_human: Type.Boolean(),
+  attachments: Type.Array(Attachment),
   metadata: Type.Record(Type.String(), Type.Unknown()),
   created_at: Timestamp,
 });
@@ -89,3 +122,8 @@ export const CreateMessageBody = StrictObject({
   kind: Type.Union([Type.Literal("incoming"), Type.Literal("outgoing"), Type.Literal("note")]),
   ...MessageBody,
 });
+
+/** A new conversation, with the message that opened it. */
+export const CreatedConversation = Type.Object({ ...Conversation.properties, first_message: Message });
+
+export const MessageListQuery = StrictObject(PageQuery);

@@ -107,7 +107,7 @@ export interface CompaniesTable {
   mrr_cents: ColumnType<string, number | string | bigint | undefined, number | string | bigint>;
   attributes: JsonDefault;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ContactsTable {
@@ -119,7 +119,7 @@ export interface ContactsTable {
   company_id: string | null;
   attributes: JsonDefault;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ConversationsTable {
@@ -140,9 +140,9 @@ export interface ConversationsTable {
   first_human_response_at: Timestamp | null;
   waiting_since: Timestamp | null;
   resolved_at: Timestamp | null;
-  last_activity_at: Generated<Timestamp>;
+  last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface WorkspaceCountersTable {

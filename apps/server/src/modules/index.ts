@@ -1,15 +1,42 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.ts";
 import { accessRoutes } from "./access/routes.ts";
+import { attachmentRoutes } from "./attachments/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
+import { companyRoutes } from "./companies/routes.ts";
+import { contactRoutes } from "./contacts/routes.ts";
+import { messageRoutes } from "./conversations/message-routes.ts";
+import { conversationRoutes } from "./conversations/routes.ts";
+import { defineSnoozeJobs } from "./conversations/snooze.ts";
+import { inboxRoutes } from "./inboxes/routes.ts";
+import { realtimeRoutes } from "./realtime/routes.ts";
+import { tagRoutes } from "./tags/routes.ts";
+import { defineWebhookJobs, startWebhookFanOut } from "./webhooks/delivery.ts";
+import { webhookRoutes } from "./webhooks/routes.ts";
+import { invitationRoutes } from "./workspaces/invitation-routes.ts";
+import { workspaceRoutes } from "./workspaces/routes.ts";
 
 export type ModuleRoutes = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
 /** Every module that serves /api/v1, in registration order. */
-export const apiModules: ModuleRoutes[] = [accessRoutes, auditRoutes];
+export const apiModules: ModuleRoutes[] = [
+  accessRoutes,
+  auditRoutes,
+  realtimeRoutes,
+  webhookRoutes,
+  workspaceRoutes,
+  invitationRoutes,
+  inboxRoutes,
+  contactRoutes,
+  companyRoutes,
+  conversationRoutes,
+  messageRoutes,
+  tagRoutes,
+  attachmentRoutes,
+];
 
 /** Modules that define background job queues register them here (before jobs start). */
-export const moduleJobs: ((ctx: AppContext) => void)[] = [];
+export const moduleJobs: ((ctx: AppContext) => void)[] = [defineWebhookJobs, defineSnoozeJobs];
 
 /** Work to do once jobs and events are running (schedules, listeners). */
-export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [];
+export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [startWebhookFanOut];

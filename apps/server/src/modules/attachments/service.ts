@@ -1,0 +1,139 @@
+import type { Readable } from "node:stream";
+import type { AppContext } from "../../context.ts";
+import type { Db } from "../../db/database.ts";
+import type { Principal } from "../../http/principal.ts";
+import { invalid, notFound, Problem } from "../../lib/errors.ts";
+import { displayFilename, storedContentType } from "./filename.ts";
+import { openStored, storeStream } from "./storage.ts";
+
+/** The largest attachment accepted, matching the multipart limit the app registers. */
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+const columns = [
+  "id",
+  "filename",
+  "content_type",
+  "size_bytes",
+  "sha256",
+  "message_id",
+  "created_at",
+] as const;
+
+type AttachmentRow = {
+  id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: string;
+  sha256: string;
+  message_id: string | null;
+  created_at: Date;
+};
+
+function present(row: AttachmentRow) {
+  return { ...row, size_bytes: Number(row.size_bytes) };
+}
+
+export type AttachmentInfo = ReturnType<typeof present>;
+
+export interface Upload {
+  filename: string | undefined;
+  mimetype: string | undefined;
+  file: Readable & { truncated?: boolean };
+}
+
+/** Stores an uploaded file and records it, unattached, until a message claims it. */
+export async function uploadAttachment(ctx: AppContext, principal: Principal, upload: Upload) {
+  const stored = await storeStream(ctx.config.dataDir, upload.file);
+  if (stored.truncated) {
+    throw new Problem(
+      413,
+      "file_too_large",
+      `The file is larger than ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB; send a smaller one or a link`,
+      { field: "file" },
+    );
+  }
+  if (stored.size === 0) throw invalid("file", "The file is empty");
+  const row = await ctx.db
+    .insertInto("attachments")
+    .values({
+      workspace_id: principal.workspaceId,
+      uploaded_by: principal.agentId,
+      filename: displayFilename(upload.filename),
+      content_type: storedContentType(upload.mimetype),
+      size_bytes: stored.size,
+      sha256: stored.sha256,
+    })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  return present(row);
+}
+
+export async function getAttachment(db: Db, workspaceId: string, id: string): Promise<AttachmentInfo> {
+  const row = await db
+    .selectFrom("attachments")
+    .select(columns)
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound("Attachment");
+  return present(row);
+}
+
+/** The attachment's metadata and a stream of its content. */
+export async function openAttachment(ctx: AppContext, workspaceId: string, id: string) {
+  const attachment = await getAttachment(ctx.db, workspaceId, id);
+  return { attachment, stream: openStored(ctx.config.dataDir, attachment.sha256) };
+}
+
+/**
+ * Gives uploaded attachments to a new message, inside the message's transaction. Every id must be an
+ * upload of this workspace that no message has claimed yet; otherwise nothing is claimed.
+ */
+export async function claimAttachments(
+  trx: Db,
+  workspaceId: string,
+  messageId: string,
+  ids: string[],
+): Promise<AttachmentInfo[]> {
+  if (ids.length === 0) return [];
+  const claimed = await trx
+    .updateTable("attachments")
+    .set({ message_id: messageId })
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "in", ids)
+    .where("message_id", "is", null)
+    .returning(columns)
+    .execute();
+  if (claimed.length !== new Set(ids).size) {
+    throw invalid(
+      "attachment_ids",
+      "Every attachment id must be a file uploaded to this workspace that no other message uses",
+    );
+  }
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return claimed.map(present).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/** The attachments of many messages in one query, by message id. */
+export async function attachmentsOfMessages(
+  db: Db,
+  workspaceId: string,
+  messageIds: string[],
+): Promise<Map<string, AttachmentInfo[]>> {
+  const byMessage = new Map<string, AttachmentInfo[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .selectFrom("attachments")
+    .select(columns)
+    .where("workspace_id", "=", workspaceId)
+    .where("message_id", "in", messageIds)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id!) ?? [];
+    list.push(present(row));
+    byMessage.set(row.message_id!, list);
+  }
+  return byMessage;
+}
