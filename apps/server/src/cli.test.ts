@@ -65,7 +65,8 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the keepwell command", () => {
+// Each case starts real processes that open an embedded database: slow on a busy 2-core machine.
+describe("the keepwell command", { timeout: 180_000 }, () => {
   it("lists its commands with --help, and each command has its own --help", () => {
     const overview = keepwell(["--help"]);
     expect(overview.status).toBe(0);

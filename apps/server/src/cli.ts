@@ -124,7 +124,7 @@ const commands: Record<string, Command> = {
       );
       try {
         const result = await seedDemo(server.ctx, progress);
-        if (!result.created) console.log("The demo workspace exists already; nothing changed.");
+        if (!result.created) console.log("The demo workspace exists already; any missing demo content was added.");
         else
           console.log(
             `Demo workspace created. Sign in as ${DEMO_OWNER_EMAIL} with password ${result.password}`,

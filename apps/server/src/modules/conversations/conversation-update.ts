@@ -3,12 +3,12 @@ import type { ConversationStatus, Priority } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
+import { getMember } from "../workspaces/service.ts";
 import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
 import { writeActivity } from "./message-service.ts";
 import {
   type ConversationChanges,
   type ConversationRow,
-  findMember,
   lockConversation,
   updateConversationRow,
 } from "./queries.ts";
@@ -43,7 +43,7 @@ export async function updateConversation(
   await ctx.db.transaction().execute(async (trx) => {
     const current = await lockConversation(trx, workspaceId, id);
     if (!current) throw notFound("Conversation");
-    const actorRow = await findMember(trx, workspaceId, principal.agentId);
+    const actorRow = await getMember(trx, workspaceId, principal.agentId);
     const actor: Actor = { id: principal.agentId, name: actorRow?.name ?? "An agent" };
     const changes: ConversationChanges = {};
     const lines: Activity[] = [];
@@ -54,7 +54,7 @@ export async function updateConversation(
       if (input.assignee_id === null) {
         lines.push(activities.unassigned(actor, current.assignee_id));
       } else {
-        const assignee = await findMember(trx, workspaceId, input.assignee_id);
+        const assignee = await getMember(trx, workspaceId, input.assignee_id);
         if (!assignee || assignee.role === "viewer") {
           throw invalid("assignee_id", "Assign to a member of this workspace who may answer (not a viewer)");
         }

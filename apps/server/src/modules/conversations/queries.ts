@@ -168,24 +168,6 @@ export async function insertMessage(
 export type MessageRow = Awaited<ReturnType<typeof insertMessage>>;
 
 /**
- * A member of the workspace with their role and display name.
- * TODO(workspaces): read through a workspaces service function (getMember) once that module exports one.
- */
-export async function findMember(
-  db: Db,
-  workspaceId: string,
-  agentId: string,
-): Promise<{ id: string; name: string; role: Role } | undefined> {
-  return db
-    .selectFrom("memberships as m")
-    .innerJoin("agents as a", "a.id", "m.agent_id")
-    .select(["a.id", "a.name", "m.role"])
-    .where("m.workspace_id", "=", workspaceId)
-    .where("m.agent_id", "=", agentId)
-    .executeTakeFirst();
-}
-
-/**
  * Messages oldest first. lib/pagination's keysetPage walks newest first, so this is its ascending twin
  * over the same (workspace_id, conversation_id, created_at, id) index, with the same microsecond cursor.
  */

@@ -115,3 +115,18 @@ export async function updateWorkspace(
   await ctx.events.publish(principal.workspaceId, "workspace.updated", { id: principal.workspaceId });
   return updated;
 }
+
+/** A member of the workspace with their display name and role, or undefined (also for another workspace's agent). */
+export async function getMember(
+  db: Db,
+  workspaceId: string,
+  agentId: string,
+): Promise<{ id: string; name: string; role: Role } | undefined> {
+  return db
+    .selectFrom("memberships as m")
+    .innerJoin("agents as a", "a.id", "m.agent_id")
+    .select(["a.id", "a.name", "m.role"])
+    .where("m.workspace_id", "=", workspaceId)
+    .where("m.agent_id", "=", agentId)
+    .executeTakeFirst();
+}
