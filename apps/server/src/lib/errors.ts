@@ -55,3 +55,12 @@ export const conflict = (code: string, message: string, field?: string) =>
   new Problem(409, code, message, { field });
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new Problem(429, "too_many_requests", message, { extra: { retry_after: retryAfterSeconds } });
+
+/** PostgreSQL error codes Keepwell turns into clear problems. */
+export const PG_UNIQUE_VIOLATION = "23505";
+export const PG_FOREIGN_KEY_VIOLATION = "23503";
+
+/** True when a database error carries this SQLSTATE (both pg and PGlite put it in `code`). */
+export function isDatabaseError(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -8,7 +8,14 @@ import type {
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { Principal } from "../../http/principal.ts";
-import { conflict, invalid, notFound } from "../../lib/errors.ts";
+import {
+  conflict,
+  invalid,
+  isDatabaseError,
+  notFound,
+  PG_FOREIGN_KEY_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+} from "../../lib/errors.ts";
 import { keysetPage } from "../../lib/pagination.ts";
 import { recordAudit } from "../audit/service.ts";
 import { companyExists } from "../companies/service.ts";
@@ -87,10 +94,6 @@ function prefixPattern(text: string): string {
 const emailTaken = (email: string) =>
   conflict("email_taken", `A contact with the email ${email} already exists`, "email");
 
-function isViolation(error: unknown, code: "23505" | "23503"): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
-}
-
 /** Checks what the database cannot say clearly: a free email, and a company of this very workspace. */
 async function checkReferences(db: Db, workspaceId: string, input: ContactChange, exceptId?: string) {
   if (input.email) {
@@ -111,7 +114,7 @@ async function guardEmail<T>(email: string | null | undefined, write: () => Prom
   try {
     return await write();
   } catch (error) {
-    if (email && isViolation(error, "23505")) throw emailTaken(email);
+    if (email && isDatabaseError(error, PG_UNIQUE_VIOLATION)) throw emailTaken(email);
     throw error;
   }
 }
@@ -223,7 +226,7 @@ export async function deleteContact(ctx: AppContext, principal: Principal, id: s
       await recordAudit(trx, principal, { action: "contact.deleted", targetType: "contact", targetId: id });
     });
   } catch (error) {
-    if (isViolation(error, "23503"))
+    if (isDatabaseError(error, PG_FOREIGN_KEY_VIOLATION))
       throw conflict("contact_in_use", "This contact has conversations; it cannot be deleted");
     throw error;
   }

@@ -8,7 +8,14 @@ import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { Channel } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
-import { conflict, invalid, notFound } from "../../lib/errors.ts";
+import {
+  conflict,
+  invalid,
+  isDatabaseError,
+  notFound,
+  PG_FOREIGN_KEY_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+} from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
 
 export type NewInbox = Static<typeof CreateInboxBody>;
@@ -65,10 +72,6 @@ async function assertAddressFree(db: Db, address: string, exceptId?: string): Pr
 const addressTaken = (address: string) =>
   conflict("address_taken", `The address ${address} is already used by an inbox`, "address");
 
-function isViolation(error: unknown, code: "23505" | "23503"): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
-}
-
 /**
  * Creates an inbox without auditing or events: for callers that already run in a transaction, such
  * as the demo seed. Requests go through addInbox.
@@ -101,7 +104,7 @@ async function guardAddress<T>(address: string | undefined, write: () => Promise
   try {
     return await write();
   } catch (error) {
-    if (address && isViolation(error, "23505")) throw addressTaken(address);
+    if (address && isDatabaseError(error, PG_UNIQUE_VIOLATION)) throw addressTaken(address);
     throw error;
   }
 }
@@ -177,7 +180,7 @@ export async function deleteInbox(ctx: AppContext, principal: Principal, id: str
       });
     });
   } catch (error) {
-    if (isViolation(error, "23503"))
+    if (isDatabaseError(error, PG_FOREIGN_KEY_VIOLATION))
       throw conflict("inbox_in_use", "This inbox has conversations; it cannot be deleted");
     throw error;
   }
