@@ -23,6 +23,9 @@ if (extraArgs.length === 0) {
   failed ||= run("type check", "tsc", ["--noEmit"]);
   failed ||= run("lint", "biome", ["lint", "."]);
 }
+// The browser tests and the web-app module serve the built app: build it once, before any worker starts.
+const webBuild = run("web app build", "node", ["scripts/build-web.js", "--size"]);
+failed ||= webBuild;
 mkdirSync("test-results", { recursive: true });
 const report = "test-results/vitest.json";
 const status = run("tests", "vitest", [

@@ -10,7 +10,7 @@ import { installErrorHandler } from "./http/error-handler.ts";
 import { installIdempotency } from "./http/idempotency.ts";
 import { installValidators } from "./http/validation.ts";
 import { installAuthentication } from "./modules/access/authenticate.ts";
-import { apiModules } from "./modules/index.ts";
+import { apiModules, siteModules } from "./modules/index.ts";
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -75,6 +75,7 @@ export async function buildApp(
     },
     { prefix: "/api/v1" },
   );
+  for (const register of siteModules) await register(app, ctx);
 
   return app;
 }

@@ -12,6 +12,7 @@ import { inboxRoutes } from "./inboxes/routes.ts";
 import { realtimeRoutes } from "./realtime/routes.ts";
 import { tagRoutes } from "./tags/routes.ts";
 import { defineWebhookJobs, startWebhookFanOut } from "./webhooks/delivery.ts";
+import { webAppRoutes } from "./web-app/routes.ts";
 import { webhookRoutes } from "./webhooks/routes.ts";
 import { invitationRoutes } from "./workspaces/invitation-routes.ts";
 import { workspaceRoutes } from "./workspaces/routes.ts";
@@ -34,6 +35,9 @@ export const apiModules: ModuleRoutes[] = [
   tagRoutes,
   attachmentRoutes,
 ];
+
+/** Modules that serve pages outside /api/v1 (the agent app), registered at the root after the API. */
+export const siteModules: ModuleRoutes[] = [webAppRoutes];
 
 /** Modules that define background job queues register them here (before jobs start). */
 export const moduleJobs: ((ctx: AppContext) => void)[] = [defineWebhookJobs, defineSnoozeJobs];

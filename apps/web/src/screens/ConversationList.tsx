@@ -1,0 +1,183 @@
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { listQuery, rowsOf } from "../api/conversations.ts";
+import { contactName, contactQuery, useInboxes } from "../api/directory.ts";
+import { CloseIcon, MenuIcon } from "../components/icons.tsx";
+import { useCommand } from "../lib/commands.ts";
+import { filterOf, type InboxSearch, STATUSES } from "../lib/views.ts";
+import { ConversationRow, ROW_HEIGHT } from "./ConversationRow.tsx";
+
+/** More rows are fetched when the viewport comes this close to the end of what is loaded. */
+const PREFETCH_ROWS = 30;
+
+export function ConversationList({
+  search,
+  openId,
+  navOpen,
+  onToggleNav,
+}: {
+  search: InboxSearch;
+  openId: string | undefined;
+  navOpen: boolean;
+  onToggleNav: () => void;
+}) {
+  const navigate = useNavigate();
+  const filter = useMemo(() => filterOf(search), [search]);
+  const list = useInfiniteQuery(listQuery(filter));
+  const rows = useMemo(() => rowsOf(list.data), [list.data]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [cursorId, setCursorId] = useState<string | undefined>(openId);
+  const title = useViewTitle(search);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (index) => rows[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastVisible = items.length ? items[items.length - 1].index : -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastVisible >= rows.length - PREFETCH_ROWS)
+      void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastVisible, rows.length]);
+
+  useEffect(() => {
+    if (openId) setCursorId(openId);
+  }, [openId]);
+
+  function moveCursor(step: 1 | -1) {
+    if (rows.length === 0) return;
+    const current = rows.findIndex((r) => r.id === cursorId);
+    const index = current < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, current + step));
+    const row = rows[index];
+    setCursorId(row.id);
+    virtualizer.scrollToIndex(index, { align: "auto" });
+    // Following the queue: with a conversation open, moving opens the next one.
+    if (openId) {
+      void navigate({ to: "/conversations/$conversationId", params: { conversationId: row.id }, search });
+    }
+    const focusRow = () => document.getElementById(`row-${row.id}`)?.focus({ preventScroll: true });
+    // A row outside the rendered window appears after the scroll; one on screen takes focus at once.
+    if (document.getElementById(`row-${row.id}`)) focusRow();
+    else requestAnimationFrame(focusRow);
+  }
+
+  useCommand("next", () => moveCursor(1));
+  useCommand("previous", () => moveCursor(-1));
+  useCommand("open", () => {
+    const row = rows.find((r) => r.id === cursorId) ?? rows[0];
+    if (row)
+      void navigate({ to: "/conversations/$conversationId", params: { conversationId: row.id }, search });
+  });
+
+  return (
+    <section className="list-pane" aria-labelledby="list-title">
+      <div className="list-header">
+        <button
+          type="button"
+          className="icon-button nav-toggle"
+          aria-label="Views"
+          aria-expanded={navOpen}
+          onClick={onToggleNav}
+        >
+          <MenuIcon />
+        </button>
+        <h1 id="list-title" className="list-title">
+          {title}
+        </h1>
+        {list.isFetching && !list.isFetchingNextPage && (
+          <span className="list-busy" role="status">
+            Updating…
+          </span>
+        )}
+      </div>
+      {search.contact && <ContactFilterChip contactId={search.contact} search={search} />}
+      <div ref={scrollRef} className="list-scroll" id="conversation-list" tabIndex={-1}>
+        {list.isError ? (
+          <div className="list-empty" role="alert">
+            The conversations could not be loaded: {list.error.message}{" "}
+            <button type="button" className="link-button" onClick={() => void list.refetch()}>
+              Try again
+            </button>
+          </div>
+        ) : list.isPending ? (
+          <div className="list-empty">Loading conversations…</div>
+        ) : rows.length === 0 ? (
+          <div className="list-empty">Nothing here. Well done.</div>
+        ) : (
+          <ul
+            className="rows"
+            aria-label={`${title} conversations`}
+            style={{ height: virtualizer.getTotalSize() + (hasNextPage ? ROW_HEIGHT : 0) }}
+          >
+            {items.map((item) => {
+              const row = rows[item.index];
+              return (
+                <ConversationRow
+                  key={row.id}
+                  conversation={row}
+                  search={search}
+                  top={item.start}
+                  position={item.index + 1}
+                  total={hasNextPage ? -1 : rows.length}
+                  open={row.id === openId}
+                  selected={row.id === cursorId}
+                  onFocus={setCursorId}
+                />
+              );
+            })}
+            {hasNextPage && (
+              <li className="rows-more" style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void fetchNextPage()}
+                  disabled={isFetchingNextPage}
+                >
+                  {isFetchingNextPage ? "Loading more…" : "Load more"}
+                </button>
+              </li>
+            )}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function useViewTitle(search: InboxSearch): string {
+  const inboxes = useInboxes();
+  const status =
+    search.status === "any" ? "" : ` · ${STATUSES.find((s) => s.value === search.status)?.label}`;
+  if (search.contact) return `Customer${status}`;
+  if (search.view === "mine") return `Mine${status}`;
+  if (search.view === "unassigned") return `Unassigned${status}`;
+  if (search.view === "inbox")
+    return `${inboxes.find((i) => i.id === search.inbox)?.name ?? "Inbox"}${status}`;
+  return `All${status}`;
+}
+
+function ContactFilterChip({ contactId, search }: { contactId: string; search: InboxSearch }) {
+  const contact = useQuery(contactQuery(contactId)).data;
+  return (
+    <div className="filter-chip">
+      <span>
+        Conversations of <strong>{contactName(contact)}</strong>
+      </span>
+      <Link
+        to="/conversations"
+        search={{ view: search.view === "inbox" ? "all" : search.view, status: "open" }}
+        className="icon-button"
+        aria-label="Clear the customer filter"
+      >
+        <CloseIcon />
+      </Link>
+    </div>
+  );
+}

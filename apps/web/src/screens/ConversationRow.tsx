@@ -1,0 +1,103 @@
+import { Link } from "@tanstack/react-router";
+import { memo } from "react";
+import { contactName, useAgents, useContactAndCompany, useTargetMinutes } from "../api/directory.ts";
+import type { Conversation } from "../api/types.ts";
+import { ChannelIcon } from "../components/icons.tsx";
+import { isUnread, useSeen } from "../lib/seen.ts";
+import { formatDuration, useNow } from "../lib/time.ts";
+import type { InboxSearch } from "../lib/views.ts";
+
+export const ROW_HEIGHT = 88;
+
+/** Only the priorities that ask for attention are shown; "normal" and "low" stay quiet. */
+export function PriorityBadge({ priority }: { priority: Conversation["priority"] }) {
+  if (priority !== "urgent" && priority !== "high") return null;
+  return <span className={`priority priority-${priority}`}>{priority}</span>;
+}
+
+/** One conversation in the queue: who, about what, how long they have waited, and who has it. */
+export const ConversationRow = memo(function ConversationRow({
+  conversation: c,
+  search,
+  top,
+  position,
+  total,
+  open,
+  selected,
+  onFocus,
+}: {
+  conversation: Conversation;
+  search: InboxSearch;
+  top: number;
+  position: number;
+  total: number;
+  open: boolean;
+  selected: boolean;
+  onFocus: (id: string) => void;
+}) {
+  const { contact, company } = useContactAndCompany(c.contact_id);
+  const agents = useAgents();
+  const seen = useSeen();
+  const now = useNow();
+  const target = useTargetMinutes();
+  const unread = isUnread(c, seen);
+  const assignee = c.assignee_id ? agents.find((a) => a.id === c.assignee_id) : undefined;
+  const waitedMs = c.waiting_since ? now - Date.parse(c.waiting_since) : null;
+  const late = waitedMs !== null && waitedMs > target * 60_000;
+  const classes = ["row", unread && "row-unread", open && "row-open", selected && "row-selected"]
+    .filter(Boolean)
+    .join(" ");
+
+  return (
+    <li
+      className="row-item"
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      aria-setsize={total}
+      aria-posinset={position}
+    >
+      <Link
+        id={`row-${c.id}`}
+        to="/conversations/$conversationId"
+        params={{ conversationId: c.id }}
+        search={search}
+        className={classes}
+        aria-current={open ? "page" : undefined}
+        onFocus={() => onFocus(c.id)}
+      >
+        <span className="row-line">
+          <span className="row-unread-dot" aria-hidden="true" />
+          {unread && <span className="visually-hidden">Unread. </span>}
+          <span className="row-contact">{contactName(contact)}</span>
+          {company && (
+            <span className="row-company">
+              {company.name}
+              {company.plan && <span className="plan">{company.plan}</span>}
+            </span>
+          )}
+          {waitedMs !== null ? (
+            <span className={`row-wait${late ? " row-wait-late" : ""}`} title={`Target: ${target} min`}>
+              <span className="visually-hidden">{late ? "Waiting past target for " : "Waiting for "}</span>
+              {formatDuration(waitedMs)}
+            </span>
+          ) : (
+            <span className="row-status">{c.status}</span>
+          )}
+        </span>
+        <span className="row-line row-subject-line">
+          <ChannelIcon channel={c.channel} />
+          <span className="row-subject">{c.subject || c.preview || "(no subject)"}</span>
+        </span>
+        <span className="row-line row-meta">
+          <PriorityBadge priority={c.priority} />
+          <span className="row-assignee">{assignee ? assignee.name : "Unassigned"}</span>
+          {c.tags.slice(0, 3).map((t) => (
+            <span key={t.id} className="tag" style={{ borderColor: t.color }}>
+              {t.name}
+            </span>
+          ))}
+          {c.tags.length > 3 && <span className="tag">+{c.tags.length - 3}</span>}
+        </span>
+      </Link>
+    </li>
+  );
+});
