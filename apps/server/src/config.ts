@@ -17,6 +17,21 @@ export interface Config {
   demoPassword: string | undefined;
   allowPrivateWebhookTargets: boolean;
   logLevel: string;
+  /** Inbound SMTP listener; port 0 turns it off. It runs where the web part runs. */
+  smtp: SmtpConfig;
+  /** How often IMAP inboxes are polled, in seconds. */
+  imapPollSeconds: number;
+}
+
+export interface SmtpConfig {
+  port: number;
+  /** False when SMTP_PORT was left at its default: a busy default port then only costs a warning. */
+  portExplicit: boolean;
+  host: string;
+  /** The mail domain of per-inbox forwarding addresses (inbox-<id>@domain); BASE_URL's host by default. */
+  domain: string;
+  tls: { cert: string; key: string } | undefined;
+  maxMessageBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +93,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const smtp = loadSmtpConfig(env, host, baseUrl, problems);
+  const imapPollSeconds = parseInteger(
+    env.IMAP_POLL_SECONDS ?? "60",
+    "IMAP_POLL_SECONDS",
+    5,
+    86400,
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -93,7 +117,51 @@ export function loadConfig(env: Env = process.env): Config {
     demoPassword: env.KEEPWELL_DEMO_PASSWORD || undefined,
     allowPrivateWebhookTargets: parseSwitch(env.KEEPWELL_ALLOW_PRIVATE_WEBHOOKS, "", false, []),
     logLevel,
+    smtp,
+    imapPollSeconds,
   };
+}
+
+function loadSmtpConfig(env: Env, webHost: string, baseUrl: string, problems: string[]): SmtpConfig {
+  const port = parseInteger(env.SMTP_PORT ?? "2525", "SMTP_PORT", 0, 65535, problems);
+  const host = env.SMTP_HOST || webHost;
+  let domain = (env.SMTP_DOMAIN || "").trim().toLowerCase();
+  if (!domain) {
+    try {
+      domain = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    } catch {
+      domain = "localhost";
+    }
+  }
+  if (!/^[a-z0-9.:-]+$/.test(domain)) {
+    problems.push(`SMTP_DOMAIN must be a domain name such as mail.example.com (got "${domain}")`);
+  }
+  const maxMessageBytes = parseInteger(
+    env.SMTP_MAX_MESSAGE_BYTES ?? String(25 * 1024 * 1024),
+    "SMTP_MAX_MESSAGE_BYTES",
+    1024,
+    1024 * 1024 * 1024,
+    problems,
+  );
+  const certFile = env.SMTP_TLS_CERT || undefined;
+  const keyFile = env.SMTP_TLS_KEY || undefined;
+  let tls: SmtpConfig["tls"];
+  if (certFile || keyFile) {
+    if (!certFile || !keyFile) {
+      problems.push(
+        "SMTP_TLS_CERT and SMTP_TLS_KEY go together: set both (PEM files) for STARTTLS, or neither",
+      );
+    } else {
+      try {
+        tls = { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
+      } catch (error) {
+        problems.push(
+          `SMTP_TLS_CERT and SMTP_TLS_KEY must be readable PEM files (${(error as Error).message})`,
+        );
+      }
+    }
+  }
+  return { port, portExplicit: Boolean(env.SMTP_PORT), host, domain, tls, maxMessageBytes };
 }
 
 function parseInteger(raw: string, name: string, min: number, max: number, problems: string[]): number {

@@ -6,7 +6,7 @@ import type { AppContext } from "./context.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { Jobs } from "./jobs/jobs.ts";
-import { moduleJobs, moduleStartups } from "./modules/index.ts";
+import { moduleJobs, moduleShutdowns, moduleStartups } from "./modules/index.ts";
 import { SystemMailer } from "./modules/notifications/system-mail.ts";
 import { EventBus } from "./realtime/event-bus.ts";
 
@@ -67,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (closed) return;
       closed = true;
       await app?.close();
+      for (const shutdown of moduleShutdowns) await shutdown(ctx);
       await jobs.stop();
       await events.stop();
       await database.close();

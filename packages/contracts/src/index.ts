@@ -9,3 +9,5 @@ export * from "./contacts.ts";
 export * from "./companies.ts";
 export * from "./realtime.ts";
 export * from "./webhooks.ts";
+export * from "./email-outbound.ts";
+export * from "./email.ts";

@@ -241,6 +241,242 @@ export interface WebhookDeliveriesTable {
   delivered_at: Timestamp | null;
 }
 
+/** A timestamp column with a database default: optional on insert. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface EmailSmtpSettingsTable {
+  workspace_id: string;
+  inbox_id: string;
+  host: string;
+  port: number;
+  security: "tls" | "starttls" | "none";
+  username: string | null;
+  /** AES-256-GCM sealed (lib/secret-box.ts); never the clear password. */
+  password_sealed: string | null;
+  from_name: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface EmailAutoAckTemplatesTable {
+  workspace_id: string;
+  inbox_id: string;
+  subject: string;
+  body: string;
+  updated_at: DefaultTimestamp;
+}
+
+export interface EmailDeliveriesTable {
+  workspace_id: string;
+  message_id: string;
+  state: "sending" | "retry" | "sent" | "failed";
+  rfc_message_id: string;
+  attempts: Generated<number>;
+  claimed_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  transport: "smtp" | "outbox" | null;
+  response: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface EmailAutomaticSendsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  kind: string;
+  address: string;
+  trigger_message_id: string;
+  sent_at: DefaultTimestamp;
+}
+
+export interface InboundEmailsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  inbox_id: string;
+  source: "smtp" | "imap";
+  envelope_from: string | null;
+  envelope_to: string;
+  message_id_header: string | null;
+  dedupe_key: string;
+  sha256: string;
+  size_bytes: number;
+  raw: Buffer;
+  state: Generated<"received" | "processed" | "failed">;
+  attempts: Generated<number>;
+  warnings: JsonDefault<string[]>;
+  last_error: string | null;
+  conversation_id: string | null;
+  message_id: string | null;
+  imap_uidvalidity: BigIntCol | null;
+  imap_uid: BigIntCol | null;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  processed_at: Timestamp | null;
+}
+
+export interface EmailMessageIdsTable {
+  workspace_id: string;
+  message_id_header: string;
+  conversation_id: string;
+  message_id: string | null;
+  direction: "incoming" | "outgoing";
+  created_at: CreatedAt;
+}
+
+export interface EmailThreadParticipantsTable {
+  workspace_id: string;
+  conversation_id: string;
+  address: string;
+  created_at: CreatedAt;
+}
+
+export interface ImapAccountsTable {
+  workspace_id: string;
+  inbox_id: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  username: string;
+  /** AES-256-GCM sealed (lib/secret-box.ts); never the clear password. */
+  password_sealed: string;
+  folder: Generated<string>;
+  move_to_folder: string | null;
+  enabled: Generated<boolean>;
+  uidvalidity: BigIntCol | null;
+  last_uid: ColumnType<string, number | string | bigint | undefined, number | string | bigint>;
+  messages_on_server: number | null;
+  last_poll_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/* Surveys and response metrics (migration 004). */
+export type SurveyRating = "great" | "good" | "okay" | "bad";
+type DateCol = ColumnType<string, string, string>;
+type Int8 = ColumnType<string | null, number | string | null, number | string | null>;
+
+export interface SurveySettingsTable {
+  workspace_id: string;
+  inbox_id: string;
+  enabled: boolean;
+  delay_minutes: number;
+  question: string | null;
+  min_days_between: number;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SurveysTable {
+  workspace_id: string;
+  id: Generated<string>;
+  conversation_id: string;
+  contact_id: string;
+  inbox_id: string;
+  channel: Channel;
+  agent_id: string | null;
+  resolved_at: Timestamp;
+  state: "scheduled" | "sending" | "sent" | "skipped" | "failed";
+  skip_reason: string | null;
+  language: Generated<string>;
+  scheduled_for: Timestamp;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SurveyResponsesTable {
+  workspace_id: string;
+  survey_id: string;
+  rating: SurveyRating;
+  comment: string | null;
+  responded_at: Timestamp;
+  updated_at: Timestamp;
+  follow_up_conversation_id: string | null;
+}
+
+export interface SurveyPageNoncesTable {
+  workspace_id: string;
+  survey_id: string;
+  nonce: string;
+  used_at: Timestamp;
+}
+
+export interface ConversationMetricsTable {
+  workspace_id: string;
+  conversation_id: string;
+  inbox_id: string;
+  channel: Channel;
+  agent_id: string | null;
+  requested_at: Timestamp | null;
+  day: DateCol;
+  hour: number;
+  first_response_at: Timestamp | null;
+  first_response_ms: Int8;
+  first_response_business_ms: Int8;
+  answered_at: Timestamp | null;
+  asa_ms: Int8;
+  asa_business_ms: Int8;
+  resolved_at: Timestamp | null;
+  resolution_day: ColumnType<string | null, string | null, string | null>;
+  resolution_ms: Int8;
+  resolution_business_ms: Int8;
+  replies: number;
+  computed_at: Timestamp;
+}
+
+type Counter = ColumnType<number, number | undefined, number>;
+type Sum = ColumnType<string, number | string | undefined, number | string>;
+
+export interface ReportDailyRollupsTable {
+  workspace_id: string;
+  day: DateCol;
+  inbox_id: string;
+  channel: Channel;
+  agent_id: string;
+  conversations: Counter;
+  replies: Counter;
+  first_response_count: Counter;
+  first_response_sum_ms: Sum;
+  first_response_business_sum_ms: Sum;
+  first_response_hist: number[];
+  first_response_business_hist: number[];
+  asa_count: Counter;
+  asa_sum_ms: Sum;
+  asa_business_sum_ms: Sum;
+  asa_hist: number[];
+  asa_business_hist: number[];
+  resolution_count: Counter;
+  resolution_sum_ms: Sum;
+  resolution_business_sum_ms: Sum;
+  resolution_hist: number[];
+  resolution_business_hist: number[];
+  csat_great: Counter;
+  csat_good: Counter;
+  csat_okay: Counter;
+  csat_bad: Counter;
+  csat_comments: Counter;
+}
+
+/** report_daily_rollups summed over agents. */
+export type ReportDailyTotalsTable = Omit<ReportDailyRollupsTable, "agent_id">;
+
+export interface ReportHourlyVolumeTable {
+  workspace_id: string;
+  day: DateCol;
+  inbox_id: string;
+  channel: Channel;
+  hour: number;
+  conversations: Counter;
+}
+
+export interface ReportRollupStateTable {
+  workspace_id: string;
+  settings_fingerprint: string;
+  rebuilt_at: Timestamp;
+}
+
 export interface DB {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -263,6 +499,23 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  inbound_emails: InboundEmailsTable;
+  email_message_ids: EmailMessageIdsTable;
+  email_thread_participants: EmailThreadParticipantsTable;
+  imap_accounts: ImapAccountsTable;
+  email_smtp_settings: EmailSmtpSettingsTable;
+  email_auto_ack_templates: EmailAutoAckTemplatesTable;
+  email_deliveries: EmailDeliveriesTable;
+  email_automatic_sends: EmailAutomaticSendsTable;
+  survey_settings: SurveySettingsTable;
+  surveys: SurveysTable;
+  survey_responses: SurveyResponsesTable;
+  survey_page_nonces: SurveyPageNoncesTable;
+  conversation_metrics: ConversationMetricsTable;
+  report_daily_rollups: ReportDailyRollupsTable;
+  report_daily_totals: ReportDailyTotalsTable;
+  report_hourly_volume: ReportHourlyVolumeTable;
+  report_rollup_state: ReportRollupStateTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

@@ -8,6 +8,11 @@ import { contactRoutes } from "./contacts/routes.ts";
 import { messageRoutes } from "./conversations/message-routes.ts";
 import { conversationRoutes } from "./conversations/routes.ts";
 import { defineSnoozeJobs } from "./conversations/snooze.ts";
+import { emailDisplayRoutes } from "./email/display/routes.ts";
+import { defineEmailInboundJobs, startEmailInbound, stopEmailInbound } from "./email/jobs.ts";
+import { defineEmailOutboundJobs, startEmailOutbound } from "./email/outbound/jobs.ts";
+import { emailOutboundRoutes } from "./email/outbound/routes.ts";
+import { emailInboundRoutes } from "./email/routes.ts";
 import { inboxRoutes } from "./inboxes/routes.ts";
 import { realtimeRoutes } from "./realtime/routes.ts";
 import { tagRoutes } from "./tags/routes.ts";
@@ -34,13 +39,28 @@ export const apiModules: ModuleRoutes[] = [
   messageRoutes,
   tagRoutes,
   attachmentRoutes,
+  emailOutboundRoutes,
+  emailDisplayRoutes,
+  emailInboundRoutes,
 ];
 
 /** Modules that serve pages outside /api/v1 (the agent app), registered at the root after the API. */
 export const siteModules: ModuleRoutes[] = [webAppRoutes];
 
 /** Modules that define background job queues register them here (before jobs start). */
-export const moduleJobs: ((ctx: AppContext) => void)[] = [defineWebhookJobs, defineSnoozeJobs];
+export const moduleJobs: ((ctx: AppContext) => void)[] = [
+  defineWebhookJobs,
+  defineSnoozeJobs,
+  defineEmailOutboundJobs,
+  defineEmailInboundJobs,
+];
 
 /** Work to do once jobs and events are running (schedules, listeners). */
-export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [startWebhookFanOut];
+export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [
+  startWebhookFanOut,
+  startEmailOutbound,
+  startEmailInbound,
+];
+
+/** Work to undo when the server closes, before jobs and the database stop (listeners, timers). */
+export const moduleShutdowns: ((ctx: AppContext) => Promise<void>)[] = [stopEmailInbound];

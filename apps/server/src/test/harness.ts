@@ -57,6 +57,7 @@ export async function startTestServer(
     HOST: "127.0.0.1",
     KEEPWELL_SECRET: "test-secret-test-secret-test-secret-0123456789",
     LOG_LEVEL: "silent",
+    SMTP_PORT: "0", // servers run in parallel: a test that wants the SMTP listener passes a free port
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });

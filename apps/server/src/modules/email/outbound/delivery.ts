@@ -1,0 +1,213 @@
+import type { Readable } from "node:stream";
+import type { AppContext } from "../../../context.ts";
+import { attachmentsOfMessages, openAttachment } from "../../attachments/service.ts";
+import { getContact } from "../../contacts/service.ts";
+import { getMember } from "../../workspaces/service.ts";
+import { outgoingMessageId } from "../message-id.ts";
+import { createReplyToken } from "../reply-token.ts";
+import { rememberMessageId } from "../threading.ts";
+import { composeMail } from "./compose.ts";
+import { type EmailMessage, findMessage, setDelivery } from "./message-store.ts";
+import { claimDelivery, findDelivery, settleDelivery, threadMessageIds } from "./queries.ts";
+import { getEmailInbox, smtpTargetOf } from "./smtp-settings.ts";
+import { describeFailure, outboxDirectory, SEND_DEADLINE_MS, sendMail } from "./transport.ts";
+
+export const SEND_QUEUE = "email-send";
+
+export interface SendJob {
+  workspace_id: string;
+  message_id: string;
+}
+
+/**
+ * Retries of a send that failed for a reason that may pass (4xx, timeouts, connection refused):
+ * exponential backoff from about a minute, capped at an hour, about six hours in all.
+ * Tests shorten the delays by changing this object before the server starts.
+ */
+export const sendRetry = { limit: 10, delaySeconds: 60, maxDelaySeconds: 3600 };
+
+/**
+ * A claim older than this was left by a sender that died mid-send: nobody can tell whether the
+ * server accepted the mail. Longer than the send deadline and than the job's own expiry.
+ */
+export const ABANDONED_AFTER_MS = 2 * SEND_DEADLINE_MS + 60_000;
+
+const ABANDONED_REASON =
+  "Keepwell stopped while sending this reply, so it may or may not have reached the customer. " +
+  "It was not sent again, to avoid a duplicate; send it again if needed.";
+
+class PermanentFailure extends Error {}
+
+/**
+ * The job. A message is sent at most once: the send-once claim (queries.ts) is taken before any
+ * server is contacted; a failure that certainly sent nothing releases it for the next retry; the
+ * last retry, or a permanent refusal, marks the message failed with the server's reason.
+ */
+export async function deliverMessage(
+  ctx: AppContext,
+  job: SendJob,
+  meta: { retryCount: number },
+): Promise<void> {
+  const workspaceId = job.workspace_id;
+  const message = await findMessage(ctx.db, workspaceId, job.message_id);
+  if (message?.kind !== "outgoing" || message.channel !== "email") return;
+  if (message.delivery_state !== "queued") return;
+
+  const inbox = await getEmailInbox(ctx.db, workspaceId, message.inbox_id).catch(() => null);
+  const host = inbox?.address.split("@")[1] ?? new URL(ctx.config.baseUrl).hostname;
+  const rfcMessageId = outgoingMessageId(
+    ctx.config.secret,
+    { workspaceId, conversationId: message.conversation_id, messageId: message.id },
+    host,
+  );
+  const now = ctx.now();
+  const staleBefore = new Date(now.getTime() - ABANDONED_AFTER_MS);
+  const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
+  if (claim.outcome === "final") return reconcile(ctx, workspaceId, message);
+  if (claim.outcome === "busy") throw new Error("another attempt is sending this message right now");
+  if (claim.outcome === "abandoned") {
+    await settleDelivery(ctx.db, workspaceId, message.id, {
+      state: "failed",
+      at: now,
+      error: ABANDONED_REASON,
+      claimedBefore: staleBefore,
+    });
+    return reconcile(ctx, workspaceId, message);
+  }
+
+  let sent: { mode: "smtp" | "outbox"; response: string; recipient: string };
+  const streams: Readable[] = [];
+  try {
+    if (!inbox) throw new PermanentFailure("the inbox of this conversation no longer sends email");
+    const { target, fromName } = await smtpTargetOf(ctx, workspaceId, inbox.id);
+    const mail = await buildMail(ctx, workspaceId, message, { ...inbox, fromName }, rfcMessageId, streams);
+    const result = await sendMail(target, outboxDirectory(ctx.config.dataDir), mail.options);
+    sent = { ...result, recipient: mail.recipient };
+  } catch (error) {
+    const failure =
+      error instanceof PermanentFailure ? { reason: error.message, permanent: true } : describeFailure(error);
+    const last = failure.permanent || meta.retryCount >= sendRetry.limit;
+    await settleDelivery(ctx.db, workspaceId, message.id, {
+      state: last ? "failed" : "retry",
+      at: ctx.now(),
+      error: failure.reason,
+    });
+    // While retries remain the message stays queued, with the latest reason visible.
+    await markMessage(ctx, workspaceId, message, last ? "failed" : "queued", failure.reason);
+    if (!last) throw error;
+    ctx.log.warn({ messageId: message.id, reason: failure.reason }, "email reply failed");
+    return;
+  } finally {
+    for (const stream of streams) stream.destroy();
+  }
+
+  // The server has the mail: record that first, so nothing below can ever cause a second send.
+  await settleDelivery(ctx.db, workspaceId, message.id, {
+    state: "sent",
+    at: ctx.now(),
+    transport: sent.mode,
+    response: sent.response,
+  });
+  await rememberMessageId(ctx.db, {
+    workspaceId,
+    messageIdHeader: rfcMessageId,
+    conversationId: message.conversation_id,
+    messageId: message.id,
+    direction: "outgoing",
+    participants: [sent.recipient],
+  });
+  await reconcile(ctx, workspaceId, message);
+}
+
+/**
+ * Copies a settled delivery onto the message. Run after each send, and again by any later run of
+ * the job, so a stop between the two writes never leaves a sent reply looking queued.
+ */
+async function reconcile(ctx: AppContext, workspaceId: string, message: EmailMessage): Promise<void> {
+  const delivery = await findDelivery(ctx.db, workspaceId, message.id);
+  if (!delivery || (delivery.state !== "sent" && delivery.state !== "failed")) return;
+  if (delivery.state === "failed") {
+    await markMessage(ctx, workspaceId, message, "failed", delivery.last_error);
+    return;
+  }
+  await markMessage(ctx, workspaceId, message, "sent", null, {
+    email: {
+      message_id: delivery.rfc_message_id,
+      transport: delivery.transport,
+      response: delivery.response,
+      sent_at: delivery.finished_at,
+    },
+  });
+}
+
+async function markMessage(
+  ctx: AppContext,
+  workspaceId: string,
+  message: EmailMessage,
+  state: "queued" | "sent" | "failed",
+  error: string | null,
+  metadata?: Record<string, unknown>,
+): Promise<void> {
+  await setDelivery(ctx.db, workspaceId, message.id, { state, error, metadata });
+  await ctx.events.publish(workspaceId, "message.updated", {
+    id: message.id,
+    conversation_id: message.conversation_id,
+    delivery_state: state,
+  });
+}
+
+/** Everything the mail needs, read fresh for each attempt (the agent may have fixed a setting). */
+async function buildMail(
+  ctx: AppContext,
+  ws: string,
+  message: EmailMessage,
+  inbox: { id: string; name: string; address: string; settings: unknown; fromName: string | null },
+  rfcMessageId: string,
+  streams: Readable[],
+) {
+  const contact = await getContact(ctx.db, ws, message.contact_id);
+  if (!contact.email) throw new PermanentFailure("the contact has no email address to send to");
+  const agent = message.author_agent_id ? await getMember(ctx.db, ws, message.author_agent_id) : undefined;
+  const automatic = typeof message.metadata.automatic === "string";
+  const teamName = inbox.fromName ?? inbox.name;
+  const fromName =
+    agent && !automatic ? (inbox.fromName ? `${agent.name} (${inbox.fromName})` : agent.name) : teamName;
+  const threadIds = (await threadMessageIds(ctx.db, ws, message.conversation_id)).filter(
+    (id) => `<${id}>` !== rfcMessageId,
+  );
+  const attachments = (await attachmentsOfMessages(ctx.db, ws, [message.id])).get(message.id) ?? [];
+  const parts = [];
+  for (const attachment of attachments) {
+    const { stream } = await openAttachment(ctx, ws, attachment.id);
+    streams.push(stream);
+    parts.push({ filename: attachment.filename, contentType: attachment.content_type, content: stream });
+  }
+  const [local, domain] = splitAddress(inbox.address);
+  const token = createReplyToken(ctx.config.secret, {
+    workspaceId: ws,
+    conversationId: message.conversation_id,
+  });
+  const settings = (inbox.settings ?? {}) as { signature?: string };
+  const subjectOverride =
+    typeof message.metadata.email_subject === "string" ? message.metadata.email_subject : null;
+  const options = composeMail({
+    from: { name: fromName, address: inbox.address },
+    to: { name: contact.name, address: contact.email },
+    subject: subjectOverride ?? message.subject ?? "",
+    isReply: subjectOverride === null && threadIds.length > 0,
+    messageId: rfcMessageId,
+    threadIds,
+    replyTo: `${local}+${token}@${domain}`,
+    text: message.body_text,
+    html: message.body_html,
+    signature: automatic ? "" : (settings.signature ?? ""),
+    attachments: parts,
+    automatic,
+  });
+  return { options, recipient: contact.email };
+}
+
+function splitAddress(address: string): [string, string] {
+  const at = address.lastIndexOf("@");
+  return [address.slice(0, at), address.slice(at + 1)];
+}
