@@ -36,6 +36,7 @@ const validBodies: Record<string, unknown> = {
   "PATCH /api/v1/agents/:id": { role: "agent" },
   "PUT /api/v1/inboxes/:id/smtp": { host: "smtp.example.com", port: 587, security: "starttls" },
   "POST /api/v1/inboxes/:id/smtp/test": { to: "someone@example.com" },
+  "PUT /api/v1/inboxes/:id/auto-acknowledgement": { subject: "We got it", body: "Thanks for writing." },
   "PUT /api/v1/inboxes/:id/imap": { host: "imap.example.com", port: 993, tls: true, username: "u", password: "p" },
   "PUT /api/v1/inboxes/:id/survey-settings": { enabled: false },
 };
