@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
-import { DEMO_OWNER_EMAIL, ensureDemoWorkspace, seedDemo } from "./modules/demo/seed.ts";
-import { addMember, upsertAgent } from "./modules/workspaces/service.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./modules/access/passwords.ts";
+import { DEMO_OWNER_EMAIL, ensureDemoWorkspace, seedDemo } from "./modules/demo/seed.ts";
+import { rebuildAllRollups } from "./modules/metrics/rebuild.ts";
+import { addMember, upsertAgent } from "./modules/workspaces/service.ts";
 import { startServer } from "./server.ts";
 
 interface Command {
@@ -124,11 +125,36 @@ const commands: Record<string, Command> = {
       );
       try {
         const result = await seedDemo(server.ctx, progress);
-        if (!result.created) console.log("The demo workspace exists already; any missing demo content was added.");
+        if (!result.created)
+          console.log("The demo workspace exists already; any missing demo content was added.");
         else
           console.log(
             `Demo workspace created. Sign in as ${DEMO_OWNER_EMAIL} with password ${result.password}`,
           );
+      } finally {
+        await server.close();
+      }
+      return 0;
+    },
+  },
+  "rebuild-rollups": {
+    summary:
+      "Recompute every conversation's response metrics and the report rollups (after a definition change)",
+    usage: "keepwell rebuild-rollups [--workspace SLUG]",
+    options: { workspace: { type: "string", description: "only this workspace (default: all)" } },
+    async run(values) {
+      const server = await startServer(
+        { ...loadConfig(), runWeb: false, runWorker: false },
+        { logger: false, onProgress: progress },
+      );
+      try {
+        const slug = typeof values.workspace === "string" ? values.workspace : undefined;
+        const result = await rebuildAllRollups(server.ctx, { slug, onProgress: progress });
+        console.log(
+          `Rollups rebuilt: ${result.workspaces} workspaces, ${result.conversations} conversations.`,
+        );
+      } catch (error) {
+        return fail((error as Error).message);
       } finally {
         await server.close();
       }

@@ -3,12 +3,14 @@ import type { Db } from "./database.ts";
 import * as foundation from "./migrations/2026_11_27_001_foundation.ts";
 import * as emailInbound from "./migrations/2026_11_27_002_email_inbound.ts";
 import * as emailOutbound from "./migrations/2026_11_27_003_email_outbound.ts";
+import * as surveysMetrics from "./migrations/2026_11_27_004_surveys_metrics.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
   "2026_11_27_001_foundation": foundation,
   "2026_11_27_002_email_inbound": emailInbound,
   "2026_11_27_003_email_outbound": emailOutbound,
+  "2026_11_27_004_surveys_metrics": surveysMetrics,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -461,6 +461,8 @@ export interface ReportDailyRollupsTable {
 
 /** report_daily_rollups summed over agents. */
 export type ReportDailyTotalsTable = Omit<ReportDailyRollupsTable, "agent_id">;
+/** report_daily_rollups summed over agents, inboxes and channels: one row per workspace and day. */
+export type ReportDailyWorkspaceTable = Omit<ReportDailyRollupsTable, "agent_id" | "inbox_id" | "channel">;
 
 export interface ReportHourlyVolumeTable {
   workspace_id: string;
@@ -514,6 +516,7 @@ export interface DB {
   conversation_metrics: ConversationMetricsTable;
   report_daily_rollups: ReportDailyRollupsTable;
   report_daily_totals: ReportDailyTotalsTable;
+  report_daily_workspace: ReportDailyWorkspaceTable;
   report_hourly_volume: ReportHourlyVolumeTable;
   report_rollup_state: ReportRollupStateTable;
 }

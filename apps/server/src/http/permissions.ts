@@ -19,6 +19,7 @@ const table = {
   "tags:manage": ["owner", "admin", "agent"],
   "audit:read": ["owner", "admin"],
   "webhooks:manage": ["owner", "admin"],
+  "reports:read": ["owner", "admin", "agent", "viewer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof table;

@@ -14,10 +14,15 @@ import { defineEmailOutboundJobs, startEmailOutbound } from "./email/outbound/jo
 import { emailOutboundRoutes } from "./email/outbound/routes.ts";
 import { emailInboundRoutes } from "./email/routes.ts";
 import { inboxRoutes } from "./inboxes/routes.ts";
+import { defineMetricsJobs, startMetrics } from "./metrics/jobs.ts";
 import { realtimeRoutes } from "./realtime/routes.ts";
+import { reportRoutes } from "./reports/routes.ts";
+import { defineSurveyJobs, startSurveys } from "./surveys/jobs.ts";
+import { surveyPageRoutes } from "./surveys/page-routes.ts";
+import { surveyRoutes } from "./surveys/routes.ts";
 import { tagRoutes } from "./tags/routes.ts";
-import { defineWebhookJobs, startWebhookFanOut } from "./webhooks/delivery.ts";
 import { webAppRoutes } from "./web-app/routes.ts";
+import { defineWebhookJobs, startWebhookFanOut } from "./webhooks/delivery.ts";
 import { webhookRoutes } from "./webhooks/routes.ts";
 import { invitationRoutes } from "./workspaces/invitation-routes.ts";
 import { workspaceRoutes } from "./workspaces/routes.ts";
@@ -42,10 +47,12 @@ export const apiModules: ModuleRoutes[] = [
   emailOutboundRoutes,
   emailDisplayRoutes,
   emailInboundRoutes,
+  surveyRoutes,
+  reportRoutes,
 ];
 
 /** Modules that serve pages outside /api/v1 (the agent app), registered at the root after the API. */
-export const siteModules: ModuleRoutes[] = [webAppRoutes];
+export const siteModules: ModuleRoutes[] = [surveyPageRoutes, webAppRoutes];
 
 /** Modules that define background job queues register them here (before jobs start). */
 export const moduleJobs: ((ctx: AppContext) => void)[] = [
@@ -53,6 +60,8 @@ export const moduleJobs: ((ctx: AppContext) => void)[] = [
   defineSnoozeJobs,
   defineEmailOutboundJobs,
   defineEmailInboundJobs,
+  defineMetricsJobs,
+  defineSurveyJobs,
 ];
 
 /** Work to do once jobs and events are running (schedules, listeners). */
@@ -60,6 +69,8 @@ export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [
   startWebhookFanOut,
   startEmailOutbound,
   startEmailInbound,
+  startMetrics,
+  startSurveys,
 ];
 
 /** Work to undo when the server closes, before jobs and the database stop (listeners, timers). */
