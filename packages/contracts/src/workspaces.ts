@@ -32,6 +32,8 @@ export const WorkspaceSettings = Type.Object({
   business_hours: BusinessHours,
   holidays: Type.Array(Type.String({ format: "date" })),
   target_response_minutes: Type.Integer(),
+  /** Inbound mail larger than this is refused with 552 (the server's SMTP_MAX_MESSAGE_BYTES caps it). */
+  email_max_message_bytes: Type.Integer(),
 });
 
 export const Workspace = Type.Object({
@@ -63,6 +65,9 @@ export const UpdateWorkspaceBody = StrictObject({
       ),
       holidays: Type.Optional(Type.Array(Type.String({ format: "date" }), { maxItems: 366 })),
       target_response_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
+      email_max_message_bytes: Type.Optional(
+        Type.Integer({ minimum: 64 * 1024, maximum: 1024 * 1024 * 1024 }),
+      ),
     }),
   ),
 });

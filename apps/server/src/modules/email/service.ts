@@ -2,6 +2,7 @@ import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound } from "../../lib/errors.ts";
 import { getInbox } from "../inboxes/service.ts";
+import { readWorkspaceSettings } from "../workspaces/service.ts";
 import { forwardingAddress } from "./addresses.ts";
 import { asBuffer } from "./header-scan.ts";
 import { smtpListenerPort } from "./jobs.ts";
@@ -28,6 +29,15 @@ export async function rawSourceOfMessage(ctx: AppContext, principal: Principal, 
   return { raw: asBuffer(row.raw), filename: `message-${messageId}.eml` };
 }
 
+/**
+ * The largest inbound message a workspace takes: its own setting, never above the server's
+ * SMTP_MAX_MESSAGE_BYTES (which the listener advertises through SIZE).
+ */
+export async function inboundMessageLimit(ctx: AppContext, workspaceId: string): Promise<number> {
+  const settings = await readWorkspaceSettings(ctx.db, workspaceId);
+  return Math.min(settings.email_max_message_bytes, ctx.config.smtp.maxMessageBytes);
+}
+
 /** How mail reaches an email inbox: its address, its forwarding address and the listener's settings. */
 export async function inboundRouting(ctx: AppContext, principal: Principal, inboxId: string) {
   const inbox = await getInbox(ctx.db, principal.workspaceId, inboxId);
@@ -41,7 +51,7 @@ export async function inboundRouting(ctx: AppContext, principal: Principal, inbo
       enabled: smtpListenerPort(ctx) !== undefined,
       port: smtpListenerPort(ctx) ?? null,
       domain: smtp.domain,
-      max_message_bytes: smtp.maxMessageBytes,
+      max_message_bytes: await inboundMessageLimit(ctx, principal.workspaceId),
       starttls: Boolean(smtp.tls),
     },
   };

@@ -1,6 +1,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { AppContext } from "../../context.ts";
 import { type ResolvedRecipient, resolveRecipient, storeDelivery } from "./inbound-store.ts";
+import { inboundMessageLimit } from "./service.ts";
 
 const MAX_RECIPIENTS = 100;
 /** RFC 5321 section 6.3: a message that went through this many relays is looping. */
@@ -42,12 +43,13 @@ export async function startSmtpListener(ctx: AppContext): Promise<SmtpListener> 
         callback(reply(452, "Too many recipients in one message; send the rest separately"));
         return;
       }
-      resolveRecipient(ctx.db, smtp.domain, address.address).then(
-        (recipient) =>
-          callback(
-            recipient ? undefined : reply(550, `No Keepwell inbox has the address <${address.address}>`),
-          ),
-        (error) => {
+      acceptRecipient(ctx, address.address, declaredSize(session)).then(
+        () => callback(),
+        (error: Error & { responseCode?: number }) => {
+          if (error.responseCode) {
+            callback(error);
+            return;
+          }
           ctx.log.error({ err: error }, "smtp: recipient lookup failed");
           callback(reply(451, "Temporary failure looking up the recipient; try again later"));
         },
@@ -92,21 +94,40 @@ export async function startSmtpListener(ctx: AppContext): Promise<SmtpListener> 
   };
 }
 
+/** The size the client announced with MAIL FROM:<…> SIZE=n (RFC 1870), if it did. */
+function declaredSize(session: SMTPServerSession): number | undefined {
+  const args = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
+  const size = Number(args ? (args as { SIZE?: string }).SIZE : Number.NaN);
+  return Number.isFinite(size) && size > 0 ? size : undefined;
+}
+
+/**
+ * RCPT TO: the address must be an inbox (550), and a message announced as larger than that
+ * inbox's workspace takes is refused right away (552) rather than after it was sent.
+ */
+async function acceptRecipient(ctx: AppContext, address: string, size: number | undefined): Promise<void> {
+  const recipient = await resolveRecipient(ctx.db, ctx.config.smtp.domain, address);
+  if (!recipient) throw reply(550, `No Keepwell inbox has the address <${address}>`);
+  if (size === undefined) return;
+  const limit = await inboundMessageLimit(ctx, recipient.workspaceId);
+  if (size > limit) throw reply(552, `Message too large for <${address}>: the limit is ${limit} bytes`);
+}
+
 async function receive(
   ctx: AppContext,
   stream: SMTPServerDataStream,
   session: SMTPServerSession,
 ): Promise<string> {
-  const limit = ctx.config.smtp.maxMessageBytes;
+  const ceiling = ctx.config.smtp.maxMessageBytes;
   const chunks: Buffer[] = [];
   let size = 0;
   // Keep reading past the limit (the client is still sending), but stop keeping the bytes.
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
+    if (size <= ceiling) chunks.push(chunk);
   }
-  if (stream.sizeExceeded || size > limit) {
-    throw reply(552, `Message too large: the limit is ${limit} bytes`);
+  if (stream.sizeExceeded || size > ceiling) {
+    throw reply(552, `Message too large: the limit is ${ceiling} bytes`);
   }
   const raw = Buffer.concat(chunks, size);
   if (raw.length === 0 || raw.toString("latin1").trim() === "") throw reply(554, "Empty message refused");
@@ -119,6 +140,11 @@ async function receive(
     if (recipient) recipients.push(recipient);
   }
   if (recipients.length === 0) throw reply(550, "None of the recipients is a Keepwell inbox any more");
+  // One reply covers every recipient, so the smallest limit among their workspaces applies.
+  for (const workspaceId of new Set(recipients.map((r) => r.workspaceId))) {
+    const limit = await inboundMessageLimit(ctx, workspaceId);
+    if (raw.length > limit) throw reply(552, `Message too large: the limit is ${limit} bytes`);
+  }
   const mailFrom = session.envelope.mailFrom;
   const stored = await storeDelivery(ctx, {
     raw,

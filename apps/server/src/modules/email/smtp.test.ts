@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../test/harness.ts";
 import { forwardingAddress } from "./addresses.ts";
@@ -25,6 +26,44 @@ function runCommand(command: string, args: string[]): Promise<{ status: number; 
       resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout });
     });
   });
+}
+
+/** Sends SMTP commands one at a time and returns the final reply line to each (after the banner). */
+async function smtpDialogue(port: number, commands: string[]): Promise<string[]> {
+  const socket = connect(port, "127.0.0.1");
+  socket.setEncoding("utf8");
+  let buffer = "";
+  const replies: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    let end = buffer.indexOf("\r\n");
+    while (end >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      // "250-…" continues a multi-line reply; "250 …" ends it.
+      if (/^\d{3} /.test(line) || /^\d{3}$/.test(line)) {
+        const waiter = waiters.shift();
+        if (waiter) waiter(line);
+        else replies.push(line);
+      }
+      end = buffer.indexOf("\r\n");
+    }
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const ready = replies.shift();
+      if (ready !== undefined) resolve(ready);
+      else waiters.push(resolve);
+    });
+  await next(); // banner
+  const answers: string[] = [];
+  for (const command of commands) {
+    socket.write(`${command}\r\n`);
+    answers.push(await next());
+  }
+  socket.destroy();
+  return answers;
 }
 
 describe.each(databaseKinds)("the SMTP listener (%s)", (kind) => {
@@ -96,6 +135,39 @@ describe.each(databaseKinds)("the SMTP listener (%s)", (kind) => {
     const big = rawMessage({ to: acme.address, text: "x".repeat(LIMIT + 1024) });
     const sent = await sendRaw(server.smtpPort, { from: "ada@customer.example", to: [acme.address] }, big);
     expect(sent).toMatchObject({ ok: false, code: 552 });
+  });
+
+  it("applies a workspace's own smaller limit, at RCPT TO when the size is announced", async () => {
+    const small = 64 * 1024;
+    const patched = await other.as.owner.patch("/api/v1/workspace", {
+      settings: { email_max_message_bytes: small },
+    });
+    expect(patched.status).toBe(200);
+    const routing = await other.as.viewer.get(`/api/v1/inboxes/${other.inboxId}/inbound`);
+    expect(routing.body.smtp.max_message_bytes).toBe(small);
+
+    const medium = rawMessage({ to: other.address, text: "y".repeat(small + 1024) });
+    const refused = await sendRaw(
+      server.smtpPort,
+      { from: "ada@customer.example", to: [other.address] },
+      medium,
+    );
+    expect(refused).toMatchObject({ ok: false, code: 552 });
+    // The same size is still fine for a workspace that kept the server's limit.
+    const accepted = await sendRaw(
+      server.smtpPort,
+      { from: "ada@customer.example", to: [acme.address] },
+      rawMessage({ to: acme.address, text: "y".repeat(small + 1024) }),
+    );
+    expect(accepted.ok).toBe(true);
+
+    const early = await smtpDialogue(server.smtpPort, [
+      "EHLO client.example",
+      `MAIL FROM:<ada@customer.example> SIZE=${small + 1}`,
+      `RCPT TO:<${other.address}>`,
+      "QUIT",
+    ]);
+    expect(early[2]).toMatch(/^552 .*limit is 65536 bytes/);
   });
 
   it("stores a message delivered twice (same Message-ID) only once", async () => {

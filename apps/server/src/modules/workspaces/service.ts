@@ -5,7 +5,7 @@ import type { Principal } from "../../http/principal.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { hashPassword } from "../access/passwords.ts";
 import { recordAudit } from "../audit/service.ts";
-import { applySettingsPatch, readSettings, type SettingsPatch } from "./settings.ts";
+import { applySettingsPatch, readSettings, type SettingsPatch, type WorkspaceSettings } from "./settings.ts";
 
 export interface NewWorkspace {
   name: string;
@@ -76,6 +76,17 @@ export async function getWorkspace(ctx: AppContext, workspaceId: string) {
     .executeTakeFirst();
   if (!row) throw notFound("Workspace");
   return { ...row, settings: readSettings(row.settings) };
+}
+
+/** The workspace's settings (defaults filled in), for modules that act on them outside a request. */
+export async function readWorkspaceSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  const row = await db
+    .selectFrom("workspaces")
+    .select("settings")
+    .where("id", "=", workspaceId)
+    .executeTakeFirst();
+  if (!row) throw notFound("Workspace");
+  return readSettings(row.settings);
 }
 
 /** Renames the workspace or changes its settings; owners and admins only (checked by the route). */

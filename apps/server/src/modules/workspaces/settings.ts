@@ -13,6 +13,9 @@ export type SettingsPatch = NonNullable<Static<typeof UpdateWorkspaceBody>["sett
 type Range = Static<typeof OpeningRange>;
 type Weekday = (typeof Weekdays)[number];
 
+/** Mail up to 25 MB, as the big mailbox providers accept. */
+const DEFAULT_EMAIL_MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+
 const weekdayHours = (): Range[] => [{ open: "09:00", close: "17:00" }];
 
 /** What a new workspace starts with: weekdays nine to five in UTC, answered within an hour. */
@@ -30,6 +33,7 @@ export function defaultSettings(): WorkspaceSettings {
     },
     holidays: [],
     target_response_minutes: 60,
+    email_max_message_bytes: DEFAULT_EMAIL_MAX_MESSAGE_BYTES,
   };
 }
 
@@ -51,6 +55,8 @@ export function readSettings(stored: unknown): WorkspaceSettings {
   if (Array.isArray(raw.holidays)) settings.holidays = raw.holidays;
   if (typeof raw.target_response_minutes === "number")
     settings.target_response_minutes = raw.target_response_minutes;
+  if (typeof raw.email_max_message_bytes === "number")
+    settings.email_max_message_bytes = raw.email_max_message_bytes;
   return settings;
 }
 
@@ -74,6 +80,8 @@ export function applySettingsPatch(current: WorkspaceSettings, patch: SettingsPa
   if (patch.holidays !== undefined) next.holidays = [...new Set(patch.holidays)].sort();
   if (patch.target_response_minutes !== undefined)
     next.target_response_minutes = patch.target_response_minutes;
+  if (patch.email_max_message_bytes !== undefined)
+    next.email_max_message_bytes = patch.email_max_message_bytes;
   return next;
 }
 

@@ -48,6 +48,7 @@ describe.each(databaseKinds)("the workspace and its settings on %s", (kind) => {
       },
       holidays: [],
       target_response_minutes: 60,
+      email_max_message_bytes: 25 * 1024 * 1024,
     });
     const other = await as(globex, "viewer").get("/api/v1/workspace");
     expect(other.body.id).toBe(globex.workspaceId);
@@ -127,6 +128,7 @@ describe.each(databaseKinds)("the workspace and its settings on %s", (kind) => {
     [{ settings: { holidays: ["2026-02-30"] } }, "settings.holidays.0"],
     [{ settings: { target_response_minutes: 0 } }, "settings.target_response_minutes"],
     [{ settings: { target_response_minutes: 10081 } }, "settings.target_response_minutes"],
+    [{ settings: { email_max_message_bytes: 1000 } }, "settings.email_max_message_bytes"],
     [{ settings: { colour: "blue" } }, "settings.colour"],
     [{ name: "" }, "name"],
   ])("refuses invalid settings %j naming the field", async (body, field) => {

@@ -5,6 +5,7 @@ import type { AppContext } from "../../../context.ts";
 import { getInbox } from "../../inboxes/service.ts";
 import { forwardingAddress } from "../addresses.ts";
 import { storeDelivery } from "../inbound-store.ts";
+import { inboundMessageLimit } from "../service.ts";
 import { imapPasswordBox } from "./settings.ts";
 
 const LEASE_SECONDS = 300;
@@ -80,7 +81,7 @@ export async function pollImapAccount(
       const found = (await client.search({ uid: `${lastUid + 1n}:*` }, { uid: true })) || [];
       // "n:*" also matches the highest UID when it is below n, so filter again.
       const uids = found.filter((uid) => BigInt(uid) > lastUid).sort((a, b) => a - b);
-      const limit = ctx.config.smtp.maxMessageBytes;
+      const limit = await inboundMessageLimit(ctx, workspaceId);
       for (let i = 0; i < uids.length; i += BATCH) {
         const batch = uids.slice(i, i + BATCH);
         const sizes = new Map<number, number>();
