@@ -1,3 +1,7 @@
+import type { Db } from "../../db/database.ts";
+import { inboxAddresses } from "../inboxes/service.ts";
+import { memberIdsByEmail } from "../workspaces/service.ts";
+
 /*
  * Which inbox a recipient address means. Two kinds of address reach an inbox:
  * - the inbox's own address (support@acme.example), when its MX points at Keepwell;
@@ -48,4 +52,15 @@ export function normalizeAddress(address: string | undefined | null): string | n
   if (!address) return null;
   const trimmed = address.trim().replace(/^<|>$/g, "").toLowerCase();
   return /^[^\s@]+@[^\s@]+$/.test(trimmed) && trimmed.length <= 320 ? trimmed : null;
+}
+
+/** The workspace's own addresses, lowercased: its inboxes', and its agents' (mapped to the agent id). */
+export async function ownAddresses(
+  db: Db,
+  workspaceId: string,
+): Promise<{ inboxes: Set<string>; agents: Map<string, string> }> {
+  return {
+    inboxes: await inboxAddresses(db, workspaceId),
+    agents: await memberIdsByEmail(db, workspaceId),
+  };
 }

@@ -2,7 +2,8 @@ import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import { forwardingIdPrefix, parseRecipient } from "./addresses.ts";
 import { dedupeKeyOf, messageIdOf, scanHeaders, sha256Hex } from "./header-scan.ts";
-import { findEmailInboxByAddress, findEmailInboxesByIdPrefix, insertInbound } from "./queries.ts";
+import { findEmailInboxByAddress, findEmailInboxesByIdPrefix } from "../inboxes/service.ts";
+import { insertInbound } from "./queries.ts";
 
 export const PROCESS_QUEUE = "email-inbound-process";
 

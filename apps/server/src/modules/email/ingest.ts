@@ -5,7 +5,7 @@ import { type PendingEvent, publishEvents } from "../conversations/activity.ts";
 import { type ConversationRow, lockConversation } from "../conversations/queries.ts";
 import { findOrCreateContactByEmail } from "../contacts/service.ts";
 import { getInbox } from "../inboxes/service.ts";
-import { normalizeAddress } from "./addresses.ts";
+import { normalizeAddress, ownAddresses } from "./addresses.ts";
 import { rewriteCidLinks, storeIncomingFiles } from "./attachments-in.ts";
 import { type AutomaticVerdict, classifyAutomatic, readDeliveryReport } from "./automatic.ts";
 import { recordBounce } from "./bounces.ts";
@@ -17,7 +17,6 @@ import {
   type InboundRow,
   lockInbound,
   lockWorkspaceThreading,
-  ownAddresses,
   pendingWithMessageIds,
 } from "./queries.ts";
 import { foldQuotedText } from "./quoted-text.ts";

@@ -1,63 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 
-/*
- * Queries of the email module's own tables. The three lookups marked "cross-module" read the
- * inboxes and memberships tables because the inboxes and workspaces services do not export them
- * yet (see the report to the lead); they only read.
- */
-
-export interface RoutedInbox {
-  workspace_id: string;
-  id: string;
-  address: string | null;
-}
-
-/** Cross-module: the email inbox whose address (any workspace) is this lowercased address. */
-export async function findEmailInboxByAddress(db: Db, base: string): Promise<RoutedInbox | undefined> {
-  return db
-    .selectFrom("inboxes")
-    .select(["workspace_id", "id", "address"])
-    .where("channel", "=", "email")
-    .where((eb) => eb(eb.fn("lower", ["address"]), "=", base))
-    .executeTakeFirst();
-}
-
-/** Cross-module: email inboxes whose id starts with these 12 hex digits (normally one). */
-export async function findEmailInboxesByIdPrefix(db: Db, hex: string): Promise<RoutedInbox[]> {
-  const head = `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
-  return db
-    .selectFrom("inboxes")
-    .select(["workspace_id", "id", "address"])
-    .where("channel", "=", "email")
-    .where("id", ">=", `${head}-0000-0000-000000000000`)
-    .where("id", "<=", `${head}-ffff-ffff-ffffffffffff`)
-    .limit(2)
-    .execute();
-}
-
-/** Cross-module: the workspace's own addresses (email inboxes and agents), lowercased. */
-export async function ownAddresses(
-  db: Db,
-  workspaceId: string,
-): Promise<{ inboxes: Set<string>; agents: Map<string, string> }> {
-  const inboxes = await db
-    .selectFrom("inboxes")
-    .select("address")
-    .where("workspace_id", "=", workspaceId)
-    .where("address", "is not", null)
-    .execute();
-  const agents = await db
-    .selectFrom("memberships as m")
-    .innerJoin("agents as a", "a.id", "m.agent_id")
-    .select(["a.id", "a.email"])
-    .where("m.workspace_id", "=", workspaceId)
-    .execute();
-  return {
-    inboxes: new Set(inboxes.map((i) => i.address!.toLowerCase())),
-    agents: new Map(agents.map((a) => [a.email.toLowerCase(), a.id])),
-  };
-}
+/** Queries of the email module's own tables. */
 
 export interface NewInboundRow {
   workspaceId: string;

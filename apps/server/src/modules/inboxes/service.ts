@@ -186,3 +186,43 @@ export async function deleteInbox(ctx: AppContext, principal: Principal, id: str
   }
   await ctx.events.publish(principal.workspaceId, "inbox.deleted", { id });
 }
+
+export interface RoutedInbox {
+  workspace_id: string;
+  id: string;
+  address: string | null;
+}
+
+/** The email inbox whose address is this lowercased address, in any workspace (mail routing). */
+export async function findEmailInboxByAddress(db: Db, address: string): Promise<RoutedInbox | undefined> {
+  return db
+    .selectFrom("inboxes")
+    .select(["workspace_id", "id", "address"])
+    .where("channel", "=", "email")
+    .where((eb) => eb(eb.fn("lower", ["address"]), "=", address))
+    .executeTakeFirst();
+}
+
+/** Email inboxes, in any workspace, whose id starts with these 12 hex digits (normally one). */
+export async function findEmailInboxesByIdPrefix(db: Db, hex: string): Promise<RoutedInbox[]> {
+  const head = `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
+  return db
+    .selectFrom("inboxes")
+    .select(["workspace_id", "id", "address"])
+    .where("channel", "=", "email")
+    .where("id", ">=", `${head}-0000-0000-000000000000`)
+    .where("id", "<=", `${head}-ffff-ffff-ffffffffffff`)
+    .limit(2)
+    .execute();
+}
+
+/** The workspace's inbox addresses, lowercased. */
+export async function inboxAddresses(db: Db, workspaceId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("inboxes")
+    .select("address")
+    .where("workspace_id", "=", workspaceId)
+    .where("address", "is not", null)
+    .execute();
+  return new Set(rows.map((row) => row.address!.toLowerCase()));
+}

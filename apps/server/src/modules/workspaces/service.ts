@@ -141,3 +141,14 @@ export async function getMember(
     .where("m.agent_id", "=", agentId)
     .executeTakeFirst();
 }
+
+/** The workspace's agents by their lowercased email address. */
+export async function memberIdsByEmail(db: Db, workspaceId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom("memberships as m")
+    .innerJoin("agents as a", "a.id", "m.agent_id")
+    .select(["a.id", "a.email"])
+    .where("m.workspace_id", "=", workspaceId)
+    .execute();
+  return new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
+}

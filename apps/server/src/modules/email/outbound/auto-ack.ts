@@ -3,8 +3,7 @@ import { getContact } from "../../contacts/service.ts";
 import { type PendingEvent, publishEvents } from "../../conversations/activity.ts";
 import { writeMessage } from "../../conversations/message-service.ts";
 import { lockConversation } from "../../conversations/queries.ts";
-import { normalizeAddress } from "../addresses.ts";
-import { ownAddresses } from "../queries.ts";
+import { normalizeAddress, ownAddresses } from "../addresses.ts";
 import { type EmailMessage, findMessage, opensConversation } from "./message-store.ts";
 import {
   automaticSendsSince,
