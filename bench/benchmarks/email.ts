@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { openPglite } from "../../apps/server/src/db/database.ts";
-import { createToken, expectOk } from "../lib/api.ts";
+import { createDemoToken, expectOk } from "../lib/api.ts";
 import type { BenchContext, Benchmark } from "../lib/context.ts";
 import { type CpuWatch, cpuBetween, cpuSnapshot, postgresBackends } from "../lib/cpu.ts";
 import { temporaryDataDir, throwawayPostgres } from "../lib/databases.ts";
@@ -152,7 +152,7 @@ async function emailIngestion(ctx: BenchContext, kind: Kind): Promise<Section[]>
   );
   const readyMs = await waitForReady(server);
   progress(`server ready in ${Math.round(readyMs)} ms (pid ${server.pid}), SMTP on ${smtpPort}`);
-  const token = await createToken(server.url, OWNER_EMAIL, password);
+  const token = await createDemoToken(server.url, OWNER_EMAIL, password);
   const headers = { authorization: `Bearer ${token}` };
 
   // One pooled transport per client, one connection each: a client sends its next message as soon

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { createToken } from "../lib/api.ts";
+import { createDemoToken } from "../lib/api.ts";
 import type { BenchContext, Benchmark } from "../lib/context.ts";
 import { temporaryDataDir } from "../lib/databases.ts";
 import { measureLoad } from "../lib/load.ts";
@@ -78,16 +78,7 @@ async function startup(ctx: BenchContext) {
  * routes every agent screen calls), then leaves it idle before reading its resident memory.
  */
 async function idleMemory(ctx: BenchContext, url: string, pid: number, password: string) {
-  // The demo workspace is created just after the server starts listening.
-  let token: string | undefined;
-  for (let attempt = 0; !token; attempt++) {
-    try {
-      token = await createToken(url, DEMO_EMAIL, password);
-    } catch (error) {
-      if (attempt > 50) throw error;
-      await sleep(200);
-    }
-  }
+  const token = await createDemoToken(url, DEMO_EMAIL, password);
   ctx.progress("warming up for 3 s, then idling for 5 s");
   const paths = ["/api/v1/auth/session", "/api/v1/conversations?limit=50", "/api/v1/tokens"];
   let next = 0;

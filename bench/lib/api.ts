@@ -55,3 +55,15 @@ export async function expectOk<T = unknown>(
     throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
   return response.body;
 }
+
+/** The demo workspace is created just after the server starts listening: sign in once it exists. */
+export async function createDemoToken(baseUrl: string, email: string, password: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createToken(baseUrl, email, password);
+    } catch (error) {
+      if (attempt > 150) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

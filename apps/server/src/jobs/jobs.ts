@@ -1,6 +1,7 @@
 import { PgBoss, type SendOptions } from "pg-boss";
 import type { Config } from "../config.ts";
-import type { Database } from "../db/database.ts";
+import { CompiledQuery } from "kysely";
+import type { Database, Db } from "../db/database.ts";
 
 export type JobHandler<T> = (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
 
@@ -61,12 +62,32 @@ export class Jobs {
     this.#started = true;
   }
 
-  async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+  /**
+   * Enqueues a job. With `transaction`, the job is written inside it: it exists exactly when the
+   * transaction commits, and costs no commit of its own.
+   */
+  async send<T extends object>(
+    name: string,
+    data: T,
+    options: SendOptions & { transaction?: Db } = {},
+  ): Promise<string | null> {
     if (!this.#queues.has(name)) throw new Error(`unknown job queue ${name}`);
-    return this.boss.send(name, data, options);
+    const { transaction, ...sendOptions } = options;
+    if (!transaction) return this.boss.send(name, data, sendOptions);
+    return this.boss.send(name, data, { ...sendOptions, db: sqlRunnerOf(transaction) });
   }
 
   async stop(): Promise<void> {
     if (this.#started) await this.boss.stop({ graceful: true, timeout: 5000, close: true });
   }
+}
+
+/** pg-boss runs its SQL through this when it must share a Kysely transaction's connection. */
+function sqlRunnerOf(db: Db) {
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as unknown[] };
+    },
+  };
 }

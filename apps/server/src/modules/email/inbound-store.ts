@@ -52,10 +52,9 @@ export interface StoredDelivery {
 }
 
 /**
- * Commits the raw message, one row per recipient inbox, in one transaction; only then may the
- * sender be told it was accepted. A second delivery of the same message to the same inbox finds the
- * row already there and stores nothing. Processing is queued after the commit; if the process dies
- * before that, the recovery sweep queues it.
+ * Commits the raw message, one row per recipient inbox, and the jobs that process them, in one
+ * transaction; only then may the sender be told it was accepted. A second delivery of the same
+ * message to the same inbox finds the row already there and stores nothing.
  */
 export async function storeDelivery(ctx: AppContext, delivery: Delivery): Promise<StoredDelivery[]> {
   const messageId = messageIdOf(scanHeaders(delivery.raw));
@@ -79,13 +78,24 @@ export async function storeDelivery(ctx: AppContext, delivery: Delivery): Promis
         imap: delivery.imap,
       });
       rows.push({ workspaceId: recipient.workspaceId, ...result });
+      if (result.created) await queueProcessingIn(ctx, trx, recipient.workspaceId, result.id);
     }
     return rows;
   });
-  for (const row of stored) if (row.created) await queueProcessing(ctx, row.workspaceId, row.id);
   return stored;
 }
 
+const PROCESS_RETRIES = { retryLimit: 5, retryDelay: 5, retryBackoff: true };
+
+async function queueProcessingIn(ctx: AppContext, trx: Db, workspaceId: string, inboundId: string) {
+  await ctx.jobs.send<ProcessJob>(
+    PROCESS_QUEUE,
+    { workspace_id: workspaceId, inbound_id: inboundId },
+    { ...PROCESS_RETRIES, transaction: trx },
+  );
+}
+
+/** Queues processing outside a delivery (the recovery sweep); a failure is left to the next sweep. */
 export async function queueProcessing(
   ctx: AppContext,
   workspaceId: string,
@@ -95,10 +105,10 @@ export async function queueProcessing(
     await ctx.jobs.send<ProcessJob>(
       PROCESS_QUEUE,
       { workspace_id: workspaceId, inbound_id: inboundId },
-      { retryLimit: 5, retryDelay: 5, retryBackoff: true },
+      PROCESS_RETRIES,
     );
   } catch (error) {
-    // The message is stored; the sweep will queue it. Failing here would make the sender resend it.
+    // The message is stored and still pending: the next sweep queues it again.
     ctx.log.warn({ err: error, inbound_id: inboundId }, "could not queue a received email; the sweep will");
   }
 }

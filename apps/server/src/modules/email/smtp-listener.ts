@@ -1,4 +1,9 @@
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import {
+  type SMTPServerAddress,
+  SMTPServer,
+  type SMTPServerDataStream,
+  type SMTPServerSession,
+} from "smtp-server";
 import type { AppContext } from "../../context.ts";
 import { type ResolvedRecipient, resolveRecipient, storeDelivery } from "./inbound-store.ts";
 import { inboundMessageLimit } from "./service.ts";
@@ -43,7 +48,7 @@ export async function startSmtpListener(ctx: AppContext): Promise<SmtpListener> 
         callback(reply(452, "Too many recipients in one message; send the rest separately"));
         return;
       }
-      acceptRecipient(ctx, address.address, declaredSize(session)).then(
+      acceptRecipient(ctx, address, declaredSize(session)).then(
         () => callback(),
         (error: Error & { responseCode?: number }) => {
           if (error.responseCode) {
@@ -101,16 +106,37 @@ function declaredSize(session: SMTPServerSession): number | undefined {
   return Number.isFinite(size) && size > 0 ? size : undefined;
 }
 
+interface AcceptedRecipient {
+  recipient: ResolvedRecipient;
+  limit: number;
+}
+
+/**
+ * What RCPT TO found for each accepted address, keyed by the address object smtp-server keeps in
+ * the envelope, so DATA does not look it up again.
+ */
+const accepted = new WeakMap<object, AcceptedRecipient>();
+
 /**
  * RCPT TO: the address must be an inbox (550), and a message announced as larger than that
  * inbox's workspace takes is refused right away (552) rather than after it was sent.
  */
-async function acceptRecipient(ctx: AppContext, address: string, size: number | undefined): Promise<void> {
+async function acceptRecipient(
+  ctx: AppContext,
+  address: SMTPServerAddress,
+  size: number | undefined,
+): Promise<void> {
+  const found = await lookUpRecipient(ctx, address.address);
+  if (!found) throw reply(550, `No Keepwell inbox has the address <${address.address}>`);
+  if (size !== undefined && size > found.limit)
+    throw reply(552, `Message too large for <${address.address}>: the limit is ${found.limit} bytes`);
+  accepted.set(address, found);
+}
+
+async function lookUpRecipient(ctx: AppContext, address: string): Promise<AcceptedRecipient | null> {
   const recipient = await resolveRecipient(ctx.db, ctx.config.smtp.domain, address);
-  if (!recipient) throw reply(550, `No Keepwell inbox has the address <${address}>`);
-  if (size === undefined) return;
-  const limit = await inboundMessageLimit(ctx, recipient.workspaceId);
-  if (size > limit) throw reply(552, `Message too large for <${address}>: the limit is ${limit} bytes`);
+  if (!recipient) return null;
+  return { recipient, limit: await inboundMessageLimit(ctx, recipient.workspaceId) };
 }
 
 async function receive(
@@ -134,17 +160,16 @@ async function receive(
   if (countReceivedHeaders(raw) > MAX_RECEIVED_HEADERS)
     throw reply(554, "Mail loop detected: too many Received headers");
 
-  const recipients: ResolvedRecipient[] = [];
+  const found: AcceptedRecipient[] = [];
   for (const rcpt of session.envelope.rcptTo) {
-    const recipient = await resolveRecipient(ctx.db, ctx.config.smtp.domain, rcpt.address);
-    if (recipient) recipients.push(recipient);
+    const recipient = accepted.get(rcpt) ?? (await lookUpRecipient(ctx, rcpt.address));
+    if (recipient) found.push(recipient);
   }
-  if (recipients.length === 0) throw reply(550, "None of the recipients is a Keepwell inbox any more");
+  if (found.length === 0) throw reply(550, "None of the recipients is a Keepwell inbox any more");
   // One reply covers every recipient, so the smallest limit among their workspaces applies.
-  for (const workspaceId of new Set(recipients.map((r) => r.workspaceId))) {
-    const limit = await inboundMessageLimit(ctx, workspaceId);
-    if (raw.length > limit) throw reply(552, `Message too large: the limit is ${limit} bytes`);
-  }
+  const limit = Math.min(...found.map((f) => f.limit));
+  if (raw.length > limit) throw reply(552, `Message too large: the limit is ${limit} bytes`);
+  const recipients = found.map((f) => f.recipient);
   const mailFrom = session.envelope.mailFrom;
   const stored = await storeDelivery(ctx, {
     raw,
