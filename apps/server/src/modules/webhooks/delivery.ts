@@ -50,18 +50,22 @@ export async function fanOutEvent(ctx: AppContext, event: WorkspaceEvent): Promi
     workspace_id: event.workspace_id,
     data: event.data,
   };
-  const deliveries = await insertDeliveries(
-    ctx.db,
-    event.workspace_id,
-    hooks.map((h) => h.id),
-    payload,
-  );
-  for (const delivery of deliveries) {
-    await ctx.jobs.send<DeliveryJob>(DELIVERY_QUEUE, {
-      workspace_id: event.workspace_id,
-      delivery_id: delivery.id,
-    });
-  }
+  // The rows and their jobs commit together: a delivery never waits for a job that was not queued.
+  await ctx.db.transaction().execute(async (trx) => {
+    const deliveries = await insertDeliveries(
+      trx,
+      event.workspace_id,
+      hooks.map((h) => h.id),
+      payload,
+    );
+    for (const delivery of deliveries) {
+      await ctx.jobs.send<DeliveryJob>(
+        DELIVERY_QUEUE,
+        { workspace_id: event.workspace_id, delivery_id: delivery.id },
+        { transaction: trx },
+      );
+    }
+  });
 }
 
 export type AttemptOutcome =
