@@ -115,6 +115,28 @@ describe.each(databaseKinds)("showing customer HTML safely on %s", (kind) => {
     expect(download.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("folds the quoted thread of a reply behind one click, and still sanitizes inside it", async () => {
+    const reply = await customerWrites(acme, {
+      email: "casey@example.test",
+      text: "That worked, thanks!\n\nOn Mon, Ada wrote:\n> Try again",
+      html: `<div dir="ltr">That worked, thanks!</div><div class="gmail_quote"><div class="gmail_attr">On Mon, Ada wrote:</div><blockquote class="gmail_quote">Try again<img src=x onerror="alert(1)"></blockquote></div>`,
+    });
+    const html = (await page(acme.as.agent, reply.messageId)).body as string;
+    expect(html).toMatch(/That worked, thanks!<\/div><details><summary>Show quoted text<\/summary>/);
+    expect(html).toMatch(/<details>.*Try again.*<\/details>/s);
+    expect(html).not.toContain("onerror");
+
+    // A message that is nothing but a quote (a forward) is shown whole.
+    const forward = await customerWrites(acme, {
+      email: "casey@example.test",
+      text: "Forwarded",
+      html: `<blockquote type="cite">The whole forwarded message</blockquote>`,
+    });
+    const whole = (await page(acme.as.agent, forward.messageId)).body as string;
+    expect(whole).toContain("The whole forwarded message");
+    expect(whole).not.toContain("<details>");
+  });
+
   it("shows a plain-text message as escaped text", async () => {
     const plain = await customerWrites(acme, {
       email: "text@example.test",

@@ -60,6 +60,7 @@ const STYLE = `
   table { max-width: 100%; }
   blockquote { margin: 0 0 0 0.5em; padding-left: 0.75em; border-left: 3px solid #d1d5db; color: #4b5563; }
   pre { white-space: pre-wrap; }
+  details > summary { cursor: pointer; color: #6b7280; font-size: 12px; margin: 8px 0; }
   .kw-text { white-space: pre-wrap; }
 `;
 

@@ -91,7 +91,7 @@ const baseOptions: sanitizeHtml.IOptions = {
     ...["blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "hr", "li", "ol", "p", "pre", "ul"],
     ...["a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i"],
     ...["ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup"],
-    ...["time", "tt", "u", "var", "wbr", "img"],
+    ...["time", "tt", "u", "var", "wbr", "img", "details", "summary"],
     ...["caption", "col", "colgroup", "table", "tbody", "td", "tfoot", "th", "thead", "tr"],
   ],
   // Everything else (script, style, iframe, object, embed, form, input, button, base, meta, link,

@@ -4,6 +4,7 @@ import type { Principal } from "../../../http/principal.ts";
 import { attachmentsOfMessages } from "../../attachments/service.ts";
 import { getMessage, mergeMessageMetadata } from "../outbound/message-store.ts";
 import { attachmentUrlPrefix, documentHeaders, emailDocument, plainTextBody } from "./document.ts";
+import { foldQuotedHtml } from "./fold-quoted-html.ts";
 import { sanitizeEmailHtml } from "./sanitize.ts";
 
 export interface RenderedMessage {
@@ -40,7 +41,8 @@ export async function renderMessageHtml(
   let body: string;
   let blocked = 0;
   if (message.body_html?.trim()) {
-    const sanitized = sanitizeEmailHtml(message.body_html, {
+    // The quoted thread is folded first; the sanitizer then sees the whole result.
+    const sanitized = sanitizeEmailHtml(foldQuotedHtml(message.body_html).html, {
       allowRemoteImages,
       // Inline parts the inbound side could match are already rewritten; any cid: left has no part.
       resolveCid: () => null,
