@@ -21,6 +21,8 @@ if (!process.env.TEST_DATABASE_URL) {
 let failed = 0;
 if (extraArgs.length === 0) {
   failed ||= run("type check", "tsc", ["--noEmit"]);
+  // The chat widget is Preact with its own JSX settings, so it has its own project.
+  failed ||= run("type check (chat widget)", "tsc", ["--noEmit", "-p", "apps/widget"]);
   failed ||= run("lint", "biome", ["lint", "."]);
 }
 // The browser tests and the web-app module serve the built app: build it once, before any worker starts.

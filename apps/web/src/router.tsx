@@ -37,6 +37,29 @@ const signInRoute = createRoute({
   component: lazyRouteComponent(() => import("./screens/SignIn.tsx"), "SignIn"),
 });
 
+/* Pages before sign-in that mail links open (screens/account). */
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/forgot-password",
+  component: lazyRouteComponent(() => import("./screens/account/ForgotPassword.tsx"), "ForgotPassword"),
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  validateSearch: (raw: Record<string, unknown>): { token?: string } =>
+    typeof raw.token === "string" ? { token: raw.token } : {},
+  component: lazyRouteComponent(() => import("./screens/account/ResetPassword.tsx"), "ResetPassword"),
+});
+
+const acceptInvitationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/accept-invitation",
+  validateSearch: (raw: Record<string, unknown>): { token?: string } =>
+    typeof raw.token === "string" ? { token: raw.token } : {},
+  component: lazyRouteComponent(() => import("./screens/account/AcceptInvitation.tsx"), "AcceptInvitation"),
+});
+
 /** Everything behind sign-in. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -75,9 +98,155 @@ export const conversationRoute = createRoute({
   component: lazyRouteComponent(() => import("./screens/ConversationView.tsx"), "ConversationView"),
 });
 
+/* The help center: articles, collections, reports, public site (screens/help-center/). */
+const helpCenterRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/help-center",
+  validateSearch: (
+    raw: Record<string, unknown>,
+  ): { view?: "articles" | "collections" | "reports" | "settings"; article?: string } =>
+    Object.fromEntries(
+      Object.entries(raw).filter(
+        ([key, value]) => (key === "view" || key === "article") && typeof value === "string",
+      ),
+    ),
+  component: lazyRouteComponent(
+    () => import("./screens/help-center/HelpCenterScreen.tsx"),
+    "HelpCenterScreen",
+  ),
+});
+
+/* Feature requests, prioritised by the MRR behind them (screens/features/). */
+const featureRequestsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/feature-requests",
+  component: lazyRouteComponent(
+    () => import("./screens/features/FeatureRequestsScreen.tsx"),
+    "FeatureRequestsScreen",
+  ),
+});
+
+/* Customer health: at-risk, upsell and advocate companies with their reasons (screens/success/). */
+const successRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/success",
+  component: lazyRouteComponent(() => import("./screens/success/SuccessScreen.tsx"), "SuccessScreen"),
+});
+
+const reportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/reports",
+  component: lazyRouteComponent(() => import("./screens/reports/ReportsScreen.tsx"), "ReportsScreen"),
+});
+
+/* Settings: the shell (screens/settings/SettingsShell.tsx) explains how to add a screen. */
+export const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  component: lazyRouteComponent(() => import("./screens/settings/SettingsShell.tsx"), "SettingsShell"),
+});
+
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/settings/profile" });
+  },
+});
+
+const profileSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "profile",
+  component: lazyRouteComponent(() => import("./screens/settings/ProfileSettings.tsx"), "ProfileSettings"),
+});
+
+const notificationSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "notifications",
+  component: lazyRouteComponent(
+    () => import("./screens/settings/NotificationSettings.tsx"),
+    "NotificationSettings",
+  ),
+});
+
+const workspaceSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "workspace",
+  component: lazyRouteComponent(
+    () => import("./screens/settings/WorkspaceSettings.tsx"),
+    "WorkspaceSettings",
+  ),
+});
+
+const teamSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "team",
+  component: lazyRouteComponent(() => import("./screens/settings/TeamSettings.tsx"), "TeamSettings"),
+});
+
+const tagSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "tags",
+  component: lazyRouteComponent(() => import("./screens/settings/TagSettings.tsx"), "TagSettings"),
+});
+
+const tokenSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "tokens",
+  component: lazyRouteComponent(() => import("./screens/settings/TokenSettings.tsx"), "TokenSettings"),
+});
+
+const webhookSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "webhooks",
+  component: lazyRouteComponent(() => import("./screens/settings/WebhookSettings.tsx"), "WebhookSettings"),
+});
+
+const inboxSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "inboxes",
+  component: lazyRouteComponent(() => import("./screens/settings/InboxSettings.tsx"), "InboxSettings"),
+});
+
+/* The callback queue (screens/widget/): customers waiting for a phone call, by due time. */
+const callbacksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/callbacks",
+  component: lazyRouteComponent(() => import("./screens/widget/CallbackQueue.tsx"), "CallbackQueue"),
+});
+
+const widgetSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "widget",
+  component: lazyRouteComponent(() => import("./screens/widget/WidgetSettings.tsx"), "WidgetSettings"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  appRoute.addChildren([indexRoute, inboxRoute.addChildren([inboxIndexRoute, conversationRoute])]),
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  acceptInvitationRoute,
+  appRoute.addChildren([
+    indexRoute,
+    inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
+    reportsRoute,
+    helpCenterRoute,
+    featureRequestsRoute,
+    callbacksRoute,
+    successRoute,
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      profileSettingsRoute,
+      notificationSettingsRoute,
+      workspaceSettingsRoute,
+      teamSettingsRoute,
+      tagSettingsRoute,
+      inboxSettingsRoute,
+      tokenSettingsRoute,
+      webhookSettingsRoute,
+      widgetSettingsRoute,
+    ]),
+  ]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {

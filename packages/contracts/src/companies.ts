@@ -1,8 +1,32 @@
 import { Type } from "typebox";
-import { PageQuery, StrictObject, Timestamp, Uuid } from "./common.ts";
+import { NullableTimestamp, PageQuery, StrictObject, Timestamp, Uuid } from "./common.ts";
 import { Attributes } from "./contacts.ts";
 
 const MrrCents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+const Seats = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+
+export const LifecycleStages = ["trial", "onboarding", "active", "renewal", "churned"] as const;
+export const LifecycleStage = Type.Union(LifecycleStages.map((s) => Type.Literal(s)));
+export const BillingStatuses = [
+  "trialing",
+  "active",
+  "past_due",
+  "paused",
+  "canceled",
+  "unpaid",
+  "incomplete",
+] as const;
+
+/** The customer-record fields beside name and MRR: settable through the API and the CSV import. */
+const customerRecordFields = {
+  seats: Type.Optional(Type.Union([Seats, Type.Null()])),
+  seats_used: Type.Optional(Type.Union([Seats, Type.Null()])),
+  signup_at: Type.Optional(NullableTimestamp),
+  renewal_at: Type.Optional(NullableTimestamp),
+  owner_agent_id: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  lifecycle_stage: Type.Optional(Type.Union([LifecycleStage, Type.Null()])),
+};
 
 export const Company = Type.Object({
   id: Uuid,
@@ -11,6 +35,14 @@ export const Company = Type.Object({
   plan: Type.Union([Type.String(), Type.Null()]),
   mrr_cents: Type.Integer(),
   attributes: Attributes,
+  seats: Type.Union([Type.Integer(), Type.Null()]),
+  seats_used: Type.Union([Type.Integer(), Type.Null()]),
+  signup_at: NullableTimestamp,
+  renewal_at: NullableTimestamp,
+  owner_agent_id: Type.Union([Uuid, Type.Null()]),
+  lifecycle_stage: Type.Union([LifecycleStage, Type.Null()]),
+  stripe_customer_id: Type.Union([Type.String(), Type.Null()]),
+  billing_status: Type.Union([Type.Union(BillingStatuses.map((s) => Type.Literal(s))), Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -26,6 +58,7 @@ export const CreateCompanyBody = StrictObject({
   mrr_cents: Type.Optional(MrrCents),
   /** Replaces the whole set of attributes. */
   attributes: Type.Optional(Attributes),
+  ...customerRecordFields,
 });
 
 export const UpdateCompanyBody = StrictObject({
@@ -34,6 +67,7 @@ export const UpdateCompanyBody = StrictObject({
   plan: CreateCompanyBody.properties.plan,
   mrr_cents: Type.Optional(MrrCents),
   attributes: Type.Optional(Attributes),
+  ...customerRecordFields,
 });
 
 export const CompanyListQuery = StrictObject({

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import {
   type CompiledQuery,
@@ -71,7 +72,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     target = path.join(dataDir, "pgdata");
     mkdirSync(target, { recursive: true });
   }
-  const pglite = await PGlite.create(target, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(target, { extensions: { pg_trgm, btree_gin } });
   const db = new Kysely<DB>({ dialect: new SerializedPGliteDialect(pglite) });
   return {
     kind: "pglite",
@@ -97,18 +98,40 @@ export async function openPglite(dataDir: string): Promise<Database> {
 /** Connects to PostgreSQL with a pool for queries and one dedicated client for LISTEN. */
 export async function openPostgres(connectionString: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle connection the server closed is dropped by the pool; the event only needs a listener.
+  pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<NotificationHandler>>();
+  let listener: Promise<pg.Client> | undefined;
+  let closing = false;
 
-  async function listenerClient(): Promise<pg.Client> {
-    if (listener) return listener;
+  /**
+   * One connection carries every LISTEN. Callers share the promise, so concurrent first calls never
+   * open a second connection; if the connection drops, the next one listens to every channel again.
+   */
+  function listenerClient(): Promise<pg.Client> {
+    listener ??= connectListener().catch((error) => {
+      listener = undefined;
+      throw error;
+    });
+    return listener;
+  }
+
+  async function connectListener(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString });
-    await client.connect();
+    const lost = () => {
+      if (closing) return;
+      listener = undefined;
+      setTimeout(() => void listenerClient().catch(() => {}), 1000).unref();
+    };
+    // Without a listener a dropped connection would be an unhandled error that stops the process.
+    client.on("error", lost);
+    client.on("end", lost);
     client.on("notification", (msg) => {
       for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? "");
     });
-    listener = client;
+    await client.connect();
+    for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     return client;
   }
 
@@ -136,7 +159,9 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       await pool.query("select pg_notify($1, $2)", [channel, payload]);
     },
     async close() {
-      await listener?.end().catch(() => {});
+      closing = true;
+      const client = await listener?.catch(() => undefined);
+      await client?.end().catch(() => {});
       await db.destroy();
     },
   };

@@ -4,6 +4,10 @@ import * as foundation from "./migrations/2026_11_27_001_foundation.ts";
 import * as emailInbound from "./migrations/2026_11_27_002_email_inbound.ts";
 import * as emailOutbound from "./migrations/2026_11_27_003_email_outbound.ts";
 import * as surveysMetrics from "./migrations/2026_11_27_004_surveys_metrics.ts";
+import * as widget from "./migrations/2026_11_28_005_widget.ts";
+import * as helpCenter from "./migrations/2026_11_28_006_help_center.ts";
+import * as customerSuccess from "./migrations/2026_11_28_007_customer_success.ts";
+import * as sequencesFeatures from "./migrations/2026_11_28_008_sequences_features.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +15,10 @@ const migrations: Record<string, Migration> = {
   "2026_11_27_002_email_inbound": emailInbound,
   "2026_11_27_003_email_outbound": emailOutbound,
   "2026_11_27_004_surveys_metrics": surveysMetrics,
+  "2026_11_28_005_widget": widget,
+  "2026_11_28_006_help_center": helpCenter,
+  "2026_11_28_007_customer_success": customerSuccess,
+  "2026_11_28_008_sequences_features": sequencesFeatures,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

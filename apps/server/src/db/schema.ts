@@ -108,6 +108,14 @@ export interface CompaniesTable {
   attributes: JsonDefault;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  seats: ColumnType<number | null, number | null | undefined, number | null>;
+  seats_used: ColumnType<number | null, number | null | undefined, number | null>;
+  signup_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  renewal_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  owner_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  lifecycle_stage: ColumnType<LifecycleStage | null, LifecycleStage | null | undefined, LifecycleStage | null>;
+  stripe_customer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  billing_status: ColumnType<BillingStatus | null, BillingStatus | null | undefined, BillingStatus | null>;
 }
 
 export interface ContactsTable {
@@ -479,6 +487,475 @@ export interface ReportRollupStateTable {
   rebuilt_at: Timestamp;
 }
 
+/* Feature requests, sequences and office hours (migration 2026_11_28_008). */
+
+export type FeatureRequestStatus = "under_review" | "planned" | "in_progress" | "shipped" | "declined";
+
+export interface FeatureRequestsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  title: string;
+  description: Generated<string>;
+  status: Generated<FeatureRequestStatus>;
+  created_by: string | null;
+  first_asked_at: Timestamp | null;
+  last_asked_at: Timestamp | null;
+  shipped_at: Timestamp | null;
+  first_ask_to_ship_ms: BigIntCol | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FeatureRequestAsksTable {
+  workspace_id: string;
+  id: Generated<string>;
+  request_id: string;
+  contact_id: string;
+  company_id: string | null;
+  conversation_id: string | null;
+  linked_by: string | null;
+  asked_at: Timestamp;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FeatureRequestNoticesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  request_id: string;
+  contact_id: string;
+  conversation_id: string | null;
+  sender_agent_id: string | null;
+  subject: string;
+  body: string;
+  state: Generated<"draft" | "sent" | "skipped">;
+  skip_reason: string | null;
+  sent_conversation_id: string | null;
+  sent_message_id: string | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface EmailSuppressionsTable {
+  workspace_id: string;
+  contact_id: string;
+  reason: "unsubscribed" | "bounced";
+  detail: string | null;
+  created_at: Timestamp;
+}
+
+export interface SequencesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  name: string;
+  kind: Generated<"sequence" | "broadcast">;
+  inbox_id: string;
+  state: Generated<"draft" | "active" | "archived">;
+  entry_event: string | null;
+  entry_conditions: JsonDefault<unknown[]>;
+  quiet_hours: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ContactEventsTable {
+  workspace_id: string;
+  contact_id: string;
+  name: string;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  count: Generated<number>;
+}
+
+export interface SequenceStepsTable {
+  workspace_id: string;
+  sequence_id: string;
+  position: number;
+  delay_amount: number;
+  delay_unit: "days" | "business_days";
+  subject: string;
+  body: string;
+  conditions: JsonDefault<unknown[]>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type EnrollmentState = "active" | "paused" | "completed" | "stopped" | "unsubscribed";
+
+export interface SequenceEnrollmentsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  sequence_id: string;
+  contact_id: string;
+  state: EnrollmentState;
+  next_position: Generated<number>;
+  due_at: Timestamp | null;
+  pause_cause: "conversation" | "agent" | null;
+  pause_reason: string | null;
+  paused_conversation_id: string | null;
+  paused_at: Timestamp | null;
+  resume_at: Timestamp | null;
+  entered_via: "event" | "segment" | "manual";
+  entered_at: Timestamp;
+  last_sent_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface SequenceSendsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  enrollment_id: string;
+  sequence_id: string;
+  contact_id: string;
+  position: number;
+  state: "sending" | "sent" | "skipped" | "failed";
+  detail: string | null;
+  rfc_message_id: string | null;
+  at: Timestamp;
+}
+
+export interface OfficeHoursTable {
+  workspace_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+  created_at: CreatedAt;
+}
+
+export interface OfficeHoursChatsTable {
+  workspace_id: string;
+  conversation_id: string;
+  agent_id: string;
+  office_hours_id: string | null;
+  routed_at: Timestamp;
+  answered_at: Timestamp | null;
+}
+
+/* The chat widget and callback requests (modules/widget, modules/callbacks). */
+export type WidgetReplyTime = "minutes" | "hours" | "day";
+export type CallbackOutcome = "reached" | "no_answer" | "retry_later";
+
+export interface WidgetSettingsTable {
+  workspace_id: string;
+  inbox_id: string;
+  public_key: string;
+  color: Generated<string>;
+  greeting: Generated<string>;
+  reply_time: Generated<WidgetReplyTime>;
+  allowed_origins: JsonDefault<string[]>;
+  identity_secret: string | null;
+  require_verified: Generated<boolean>;
+  offline_behaviour: Generated<"ask_email" | "hide">;
+  respect_business_hours: Generated<boolean>;
+  languages: JsonDefault<string[]>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface WidgetVisitorsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  inbox_id: string;
+  token_hash: string;
+  contact_id: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  attributes: JsonDefault;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface WidgetIdentitiesTable {
+  workspace_id: string;
+  external_id: string;
+  contact_id: string;
+  created_at: CreatedAt;
+}
+
+export interface WidgetConversationsTable {
+  workspace_id: string;
+  conversation_id: string;
+  visitor_id: string;
+  visitor_read_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface CallbackRequestsTable {
+  workspace_id: string;
+  conversation_id: string;
+  inbox_id: string;
+  phone: string;
+  time_zone: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  reason: Generated<string>;
+  state: Generated<"waiting" | "done">;
+  outcome: CallbackOutcome | null;
+  attempts: Generated<number>;
+  first_attempt_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface CallbackAttemptsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  conversation_id: string;
+  agent_id: string | null;
+  outcome: CallbackOutcome;
+  notes: Generated<string>;
+  created_at: CreatedAt;
+}
+
+/* Customer success (migration 2026_11_28_007): usage, health, Stripe mirror, dunning, pause. */
+export type LifecycleStage = "trial" | "onboarding" | "active" | "renewal" | "churned";
+export type BillingStatus = "trialing" | "active" | "past_due" | "paused" | "canceled" | "unpaid" | "incomplete";
+
+export interface UsageEventsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  company_id: string;
+  contact_id: string | null;
+  name: string;
+  quantity: number;
+  occurred_at: Timestamp;
+  properties: JsonDefault;
+  received_at: CreatedAt;
+}
+
+export interface UsageDailyTable {
+  workspace_id: string;
+  company_id: string;
+  day: ColumnType<string, string, string>;
+  quantity: BigIntCol;
+}
+
+export interface HealthSettingsTable {
+  workspace_id: string;
+  settings: JsonDefault;
+  updated_at: Timestamp;
+}
+
+export interface CompanyHealthTable {
+  workspace_id: string;
+  company_id: string;
+  score: number;
+  at_risk: boolean;
+  upsell: boolean;
+  advocate: boolean;
+  reasons: Json<unknown[]>;
+  computed_at: Timestamp;
+}
+
+export interface BillingSettingsTable {
+  workspace_id: string;
+  stripe_secret_key: string | null;
+  stripe_webhook_secret: string | null;
+  grace_days: Generated<number>;
+  reminder_days: ColumnType<number[], number[] | undefined, number[]>;
+  after_grace: ColumnType<"pause" | "cancel" | "none", "pause" | "cancel" | "none" | undefined, "pause" | "cancel" | "none">;
+  sender_agent_id: string | null;
+  update_card_url: string | null;
+  inbox_id: string | null;
+  downgrade_plan: string | null;
+  updated_at: Timestamp;
+}
+
+export interface StripeEventsTable {
+  workspace_id: string;
+  event_id: string;
+  type: string;
+  created_at: Timestamp;
+  received_at: Timestamp;
+  outcome: "applied" | "stale" | "ignored";
+}
+
+export interface BillingSubscriptionsTable {
+  workspace_id: string;
+  stripe_subscription_id: string;
+  company_id: string;
+  status: string;
+  plan: string | null;
+  mrr_cents: BigIntCol;
+  quantity: number | null;
+  current_period_end: Timestamp | null;
+  paused: boolean;
+  canceled_at: Timestamp | null;
+  last_event_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BillingInvoicesTable {
+  workspace_id: string;
+  stripe_invoice_id: string;
+  company_id: string;
+  stripe_subscription_id: string | null;
+  status: string;
+  amount_due_cents: BigIntCol;
+  failed_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  last_event_at: Timestamp;
+}
+
+export type DunningState = "open" | "recovered" | "expired";
+export type DunningOutcome = "recovered" | "paused" | "canceled" | "none";
+
+export interface DunningCasesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  company_id: string;
+  stripe_invoice_id: string | null;
+  stripe_subscription_id: string | null;
+  reason: "payment_failed" | "card_expiring";
+  state: DunningState;
+  opened_at: Timestamp;
+  grace_ends_at: Timestamp;
+  next_step_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  outcome: DunningOutcome | null;
+  action_error: string | null;
+}
+
+export interface DunningNoticesTable {
+  workspace_id: string;
+  case_id: string;
+  step: number;
+  to_email: string;
+  subject: string;
+  conversation_id: string | null;
+  sent_at: Timestamp;
+}
+
+export interface CancellationChoicesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  company_id: string;
+  choice: "pause" | "downgrade" | "cancel" | "resume";
+  months: number | null;
+  reason: string | null;
+  stripe_state: ColumnType<
+    "pending" | "done" | "failed" | "skipped",
+    "pending" | "done" | "failed" | "skipped" | undefined,
+    "pending" | "done" | "failed" | "skipped"
+  >;
+  stripe_error: string | null;
+  created_at: Timestamp;
+}
+
+export type HelpArticleStatus = "draft" | "published";
+
+export interface HelpCenterSettingsTable {
+  workspace_id: string;
+  enabled: Generated<boolean>;
+  title: string | null;
+  custom_domain: string | null;
+  logo_url: string | null;
+  color: Generated<string>;
+  default_language: Generated<string>;
+  contact_email: string | null;
+  chat_url: string | null;
+  callback_url: string | null;
+  contact_inbox_id: string | null;
+  updated_at: Timestamp;
+}
+
+export interface HelpCollectionsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  parent_id: string | null;
+  slug: string;
+  name: string;
+  description: string | null;
+  translations: JsonDefault<Record<string, { name: string; description?: string | null }>>;
+  position: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface HelpArticlesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  translation_group_id: string;
+  language: string;
+  collection_id: string | null;
+  slug: string;
+  title: string;
+  body_markdown: string;
+  body_html: string;
+  body_text: string;
+  title_search: Generated<string>;
+  search_extra: Generated<string>;
+  status: HelpArticleStatus;
+  version: Generated<number>;
+  position: Generated<number>;
+  published_at: Timestamp | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  search_vector: ColumnType<string, never, never>;
+  title_vector: ColumnType<string, never, never>;
+  lead_vector: ColumnType<string, never, never>;
+}
+
+export interface HelpArticleSlugsTable {
+  workspace_id: string;
+  language: string;
+  slug: string;
+  article_id: string;
+  created_at: CreatedAt;
+}
+
+export interface HelpArticleRevisionsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  article_id: string;
+  version: number;
+  title: string;
+  slug: string;
+  body_markdown: string;
+  status: HelpArticleStatus;
+  collection_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface HelpSearchWordsTable {
+  workspace_id: string;
+  word: string;
+}
+
+export interface HelpSearchesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  query: string;
+  language: string;
+  results: number;
+  source: string;
+  created_at: CreatedAt;
+}
+
+export interface HelpArticleStatsTable {
+  workspace_id: string;
+  article_id: string;
+  day: DateCol;
+  views: Counter;
+  helpful: Counter;
+  unhelpful: Counter;
+}
+
+export interface HelpArticleFeedbackTable {
+  workspace_id: string;
+  id: Generated<string>;
+  article_id: string;
+  helpful: boolean;
+  comment: string | null;
+  language: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -519,6 +996,43 @@ export interface DB {
   report_daily_workspace: ReportDailyWorkspaceTable;
   report_hourly_volume: ReportHourlyVolumeTable;
   report_rollup_state: ReportRollupStateTable;
+  widget_settings: WidgetSettingsTable;
+  widget_visitors: WidgetVisitorsTable;
+  widget_identities: WidgetIdentitiesTable;
+  widget_conversations: WidgetConversationsTable;
+  callback_requests: CallbackRequestsTable;
+  callback_attempts: CallbackAttemptsTable;
+  feature_requests: FeatureRequestsTable;
+  feature_request_asks: FeatureRequestAsksTable;
+  feature_request_notices: FeatureRequestNoticesTable;
+  email_suppressions: EmailSuppressionsTable;
+  sequences: SequencesTable;
+  sequence_steps: SequenceStepsTable;
+  contact_events: ContactEventsTable;
+  sequence_enrollments: SequenceEnrollmentsTable;
+  sequence_sends: SequenceSendsTable;
+  office_hours: OfficeHoursTable;
+  office_hours_chats: OfficeHoursChatsTable;
+  usage_events: UsageEventsTable;
+  usage_daily: UsageDailyTable;
+  health_settings: HealthSettingsTable;
+  company_health: CompanyHealthTable;
+  billing_settings: BillingSettingsTable;
+  stripe_events: StripeEventsTable;
+  billing_subscriptions: BillingSubscriptionsTable;
+  billing_invoices: BillingInvoicesTable;
+  dunning_cases: DunningCasesTable;
+  dunning_notices: DunningNoticesTable;
+  cancellation_choices: CancellationChoicesTable;
+  help_center_settings: HelpCenterSettingsTable;
+  help_collections: HelpCollectionsTable;
+  help_articles: HelpArticlesTable;
+  help_article_slugs: HelpArticleSlugsTable;
+  help_article_revisions: HelpArticleRevisionsTable;
+  help_search_words: HelpSearchWordsTable;
+  help_searches: HelpSearchesTable;
+  help_article_stats: HelpArticleStatsTable;
+  help_article_feedback: HelpArticleFeedbackTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

@@ -33,12 +33,30 @@ function paramsOf(url: string): string[] {
 const validBodies: Record<string, unknown> = {
   "POST /api/v1/conversations/:id/messages": { kind: "note", body_text: "probe" },
   "POST /api/v1/conversations/:id/tags": { tag: "probe" },
+  "POST /api/v1/conversations/:id/merge": { source_id: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/v1/conversations/:id/split": { message_id: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/v1/contacts/:id/merge": { source_id: "00000000-0000-4000-8000-000000000000" },
   "PATCH /api/v1/agents/:id": { role: "agent" },
   "PUT /api/v1/inboxes/:id/smtp": { host: "smtp.example.com", port: 587, security: "starttls" },
   "POST /api/v1/inboxes/:id/smtp/test": { to: "someone@example.com" },
   "PUT /api/v1/inboxes/:id/auto-acknowledgement": { subject: "We got it", body: "Thanks for writing." },
   "PUT /api/v1/inboxes/:id/imap": { host: "imap.example.com", port: 993, tls: true, username: "u", password: "p" },
   "PUT /api/v1/inboxes/:id/survey-settings": { enabled: false },
+  "PUT /api/v1/inboxes/:id/widget": { greeting: "probe" },
+  "POST /api/v1/conversations/:id/callback/attempts": { outcome: "no_answer" },
+  "POST /api/v1/feature-requests": { title: "Probe" },
+  "POST /api/v1/feature-requests/:id/asks": { contact_id: "00000000-0000-4000-8000-000000000000" },
+  "PUT /api/v1/sequences/:id/steps": { steps: [] },
+  "POST /api/v1/sequences/:id/enrollments": { contact_ids: ["00000000-0000-4000-8000-000000000000"] },
+  "POST /api/v1/sequences/:id/enrollments/segment": { conditions: [] },
+  "POST /api/v1/sequence-events": { name: "probe", email: "probe@example.com" },
+  "PATCH /api/v1/sequence-enrollments/:id": { state: "paused" },
+  "POST /api/v1/office-hours": { weekday: 0, start: "09:00", end: "10:00" },
+  "PATCH /api/v1/help-center/articles/:id": { version: 1, title: "probe" },
+  "POST /api/v1/help-center/articles/:id/revisions/:revisionId/restore": { version: 1 },
+  "POST /api/v1/help-center/articles": { title: "probe", body_markdown: "probe" },
+  "POST /api/v1/help-center/collections": { name: "probe" },
+  "POST /api/v1/help-center/preview": { body_markdown: "probe" },
 };
 
 describe.each(databaseKinds)("authorization of every route on %s", (kind) => {
@@ -101,6 +119,38 @@ describe.each(databaseKinds)("authorization of every route on %s", (kind) => {
       .where("id", "=", expiring.body.api_token.id)
       .execute();
     ids.agents = acme.agents.agent;
+    const featureRequest = await owner.post("/api/v1/feature-requests", { title: "Probe request" });
+    ids["feature-requests"] = featureRequest.body.id;
+    const ask = await owner.post(`/api/v1/feature-requests/${ids["feature-requests"]}/asks`, {
+      conversation_id: ids.conversations,
+    });
+    ids.asks = ask.body.ask_id;
+    await owner.patch(`/api/v1/feature-requests/${ids["feature-requests"]}`, { status: "shipped" });
+    const notices = await owner.get(`/api/v1/feature-requests/${ids["feature-requests"]}/notices`);
+    ids.notices = notices.body.data[0].id;
+    const mailInbox = await owner.post("/api/v1/inboxes", {
+      name: "Mail",
+      channel: "email",
+      address: "probe@acme.test",
+    });
+    const sequence = await owner.post("/api/v1/sequences", {
+      name: "Probe sequence",
+      inbox_id: mailInbox.body.id,
+      state: "active",
+      steps: [{ delay_amount: 30, delay_unit: "days", subject: "Probe", body: "Probe" }],
+    });
+    ids.sequences = sequence.body.id;
+    await owner.post(`/api/v1/sequences/${ids.sequences}/enrollments`, { contact_ids: [ids.contacts] });
+    const enrollments = await owner.get(`/api/v1/contacts/${ids.contacts}/sequences`);
+    ids["sequence-enrollments"] = enrollments.body.data[0].id;
+    const slot = await owner.post("/api/v1/office-hours", { weekday: 0, start: "09:00", end: "10:00" });
+    ids["office-hours"] = slot.body.id;
+    const helpCollection = await owner.post("/api/v1/help-center/collections", { name: "Initech help" });
+    ids.collections = helpCollection.body.id;
+    const helpArticle = await owner.post("/api/v1/help-center/articles", { title: "Initech", body_markdown: "Probe" });
+    ids.articles = helpArticle.body.id;
+    const helpRevisions = await owner.get(`/api/v1/help-center/articles/${ids.articles}/revisions`);
+    ids.revisions = helpRevisions.body.data[0].id;
     for (const [name, id] of Object.entries(ids)) expect(String(id), `fixture ${name}`).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -20,6 +20,18 @@ const table = {
   "audit:read": ["owner", "admin"],
   "webhooks:manage": ["owner", "admin"],
   "reports:read": ["owner", "admin", "agent", "viewer"],
+  "billing:read": ["owner", "admin", "agent", "viewer"],
+  "billing:manage": ["owner", "admin"],
+  "help_center:read": ["owner", "admin", "agent", "viewer"],
+  "help_center:write": ["owner", "admin", "agent"],
+  "help_center:manage": ["owner", "admin"],
+  "features:read": ["owner", "admin", "agent", "viewer"],
+  "features:write": ["owner", "admin", "agent"],
+  "features:manage": ["owner", "admin"],
+  "sequences:read": ["owner", "admin", "agent", "viewer"],
+  "sequences:enroll": ["owner", "admin", "agent"],
+  "sequences:manage": ["owner", "admin"],
+  "office_hours:manage": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof table;

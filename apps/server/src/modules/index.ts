@@ -3,8 +3,16 @@ import type { AppContext } from "../context.ts";
 import { accessRoutes } from "./access/routes.ts";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
+import { defineBillingJobs, startBilling } from "./billing/jobs.ts";
+import { pausePageRoutes } from "./billing/pause-page.ts";
+import { billingRoutes } from "./billing/routes.ts";
 import { companyRoutes } from "./companies/routes.ts";
+import { contactCardRoutes } from "./contacts/cards.ts";
+import { contactMergeRoutes } from "./contacts/merge.ts";
 import { contactRoutes } from "./contacts/routes.ts";
+import { conversationBulkRoutes } from "./conversations/bulk.ts";
+import { conversationCountRoutes } from "./conversations/counts.ts";
+import { conversationMergeRoutes } from "./conversations/merge.ts";
 import { messageRoutes } from "./conversations/message-routes.ts";
 import { conversationRoutes } from "./conversations/routes.ts";
 import { defineSnoozeJobs } from "./conversations/snooze.ts";
@@ -13,10 +21,21 @@ import { defineEmailInboundJobs, startEmailInbound, stopEmailInbound } from "./e
 import { defineEmailOutboundJobs, startEmailOutbound } from "./email/outbound/jobs.ts";
 import { emailOutboundRoutes } from "./email/outbound/routes.ts";
 import { emailInboundRoutes } from "./email/routes.ts";
+import { defineHealthJobs, startHealth } from "./health/jobs.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { startHelpCenter, stopHelpCenter } from "./help-center/lifecycle.ts";
+import { helpCenterRoutes } from "./help-center/routes.ts";
+import { helpCenterSiteRoutes } from "./help-center/site.ts";
 import { inboxRoutes } from "./inboxes/routes.ts";
 import { defineMetricsJobs, startMetrics } from "./metrics/jobs.ts";
 import { realtimeRoutes } from "./realtime/routes.ts";
 import { reportRoutes } from "./reports/routes.ts";
+import { featureRequestRoutes } from "./feature-requests/routes.ts";
+import { defineSequenceJobs, startSequences } from "./sequences/jobs.ts";
+import { sequenceRoutes } from "./sequences/routes.ts";
+import { officeHoursRoutes } from "./office-hours/routes.ts";
+import { startOfficeHours } from "./office-hours/routing.ts";
+import { unsubscribeRoutes } from "./sequences/unsubscribe.ts";
 import { defineSurveyJobs, startSurveys } from "./surveys/jobs.ts";
 import { surveyPageRoutes } from "./surveys/page-routes.ts";
 import { surveyRoutes } from "./surveys/routes.ts";
@@ -26,6 +45,9 @@ import { defineWebhookJobs, startWebhookFanOut } from "./webhooks/delivery.ts";
 import { webhookRoutes } from "./webhooks/routes.ts";
 import { invitationRoutes } from "./workspaces/invitation-routes.ts";
 import { workspaceRoutes } from "./workspaces/routes.ts";
+import { callbackRoutes } from "./callbacks/routes.ts";
+import { widgetRoutes } from "./widget/routes.ts";
+import { widgetSiteRoutes } from "./widget/site-routes.ts";
 
 export type ModuleRoutes = (app: FastifyInstance, ctx: AppContext) => Promise<void>;
 
@@ -41,6 +63,11 @@ export const apiModules: ModuleRoutes[] = [
   contactRoutes,
   companyRoutes,
   conversationRoutes,
+  conversationCountRoutes,
+  conversationBulkRoutes,
+  conversationMergeRoutes,
+  contactCardRoutes,
+  contactMergeRoutes,
   messageRoutes,
   tagRoutes,
   attachmentRoutes,
@@ -49,10 +76,18 @@ export const apiModules: ModuleRoutes[] = [
   emailInboundRoutes,
   surveyRoutes,
   reportRoutes,
+  healthRoutes,
+  billingRoutes,
+  widgetRoutes,
+  callbackRoutes,
+  featureRequestRoutes,
+  sequenceRoutes,
+  officeHoursRoutes,
+  helpCenterRoutes,
 ];
 
 /** Modules that serve pages outside /api/v1 (the agent app), registered at the root after the API. */
-export const siteModules: ModuleRoutes[] = [surveyPageRoutes, webAppRoutes];
+export const siteModules: ModuleRoutes[] = [widgetSiteRoutes, surveyPageRoutes, pausePageRoutes, unsubscribeRoutes, helpCenterSiteRoutes, webAppRoutes];
 
 /** Modules that define background job queues register them here (before jobs start). */
 export const moduleJobs: ((ctx: AppContext) => void)[] = [
@@ -62,6 +97,9 @@ export const moduleJobs: ((ctx: AppContext) => void)[] = [
   defineEmailInboundJobs,
   defineMetricsJobs,
   defineSurveyJobs,
+  defineSequenceJobs,
+  defineHealthJobs,
+  defineBillingJobs,
 ];
 
 /** Work to do once jobs and events are running (schedules, listeners). */
@@ -71,7 +109,12 @@ export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [
   startEmailInbound,
   startMetrics,
   startSurveys,
+  startSequences,
+  startOfficeHours,
+  startHealth,
+  startBilling,
+  startHelpCenter,
 ];
 
 /** Work to undo when the server closes, before jobs and the database stop (listeners, timers). */
-export const moduleShutdowns: ((ctx: AppContext) => Promise<void>)[] = [stopEmailInbound];
+export const moduleShutdowns: ((ctx: AppContext) => Promise<void>)[] = [stopEmailInbound, stopHelpCenter];

@@ -43,7 +43,10 @@ export class EventBus {
     });
   }
 
-  /** Called once per published event on the publishing instance (webhook fan-out). */
+  /**
+   * Called once per published event on the publishing instance (webhook fan-out, metrics, outbound
+   * mail, cache invalidation), before publish returns, alongside the other sinks.
+   */
   addSink(sink: EventSink): void {
     this.#sinks.push(sink);
   }
@@ -66,7 +69,18 @@ export class EventBus {
       payload = JSON.stringify({ ...event, data: { id: data.id, truncated: true } });
     }
     await this.#database.notify(CHANNEL, payload);
-    if (!ephemeral) for (const sink of this.#sinks) await sink(event);
+    if (!ephemeral) await this.#runSinks(event);
+  }
+
+  /**
+   * The sinks are independent of each other, so they run side by side: the request that published
+   * waits for the slowest one instead of their sum. Every sink runs even when another fails; the
+   * first failure is rethrown for the publisher to log. Events still reach the sinks one after the
+   * other, because publishers await each publish.
+   */
+  async #runSinks(event: WorkspaceEvent): Promise<void> {
+    const results = await Promise.allSettled(this.#sinks.map(async (sink) => sink(event)));
+    for (const result of results) if (result.status === "rejected") throw result.reason;
   }
 
   async stop(): Promise<void> {

@@ -55,6 +55,10 @@ export function useAgents(): TeamMember[] {
   return useQuery(agentsQuery).data ?? [];
 }
 
+export function useTags(): Tag[] {
+  return useQuery(tagsQuery).data ?? [];
+}
+
 export function useInboxes(): Inbox[] {
   return useQuery(inboxesQuery).data ?? [];
 }

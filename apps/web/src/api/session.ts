@@ -58,3 +58,14 @@ export async function switchWorkspace(queryClient: QueryClient, workspaceId: str
   queryClient.clear();
   queryClient.setQueryData(sessionQuery.queryKey, session);
 }
+
+/** Accepting an invitation signs in to the workspace that sent it. */
+export async function acceptInvitation(
+  queryClient: QueryClient,
+  body: { token: string; password: string; name?: string },
+): Promise<SessionInfo> {
+  const session = remember(await api<SessionInfo>("/invitations/accept", { method: "POST", body }));
+  queryClient.clear();
+  queryClient.setQueryData(sessionQuery.queryKey, session);
+  return session;
+}

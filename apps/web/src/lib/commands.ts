@@ -9,6 +9,7 @@ export type Command =
   | "next"
   | "previous"
   | "open"
+  | "select"
   | "reply"
   | "note"
   | "resolve"
@@ -22,6 +23,7 @@ export const SHORTCUTS: { keys: string[]; command: Command; label: string }[] = 
   { keys: ["j"], command: "next", label: "Next conversation" },
   { keys: ["k"], command: "previous", label: "Previous conversation" },
   { keys: ["Enter"], command: "open", label: "Open the selected conversation" },
+  { keys: ["x"], command: "select", label: "Select the conversation for a bulk change" },
   { keys: ["r"], command: "reply", label: "Reply" },
   { keys: ["n"], command: "note", label: "Add an internal note" },
   { keys: ["e"], command: "resolve", label: "Resolve (or reopen)" },
@@ -67,6 +69,7 @@ const KEYMAP: Record<string, Command> = {
   j: "next",
   k: "previous",
   Enter: "open",
+  x: "select",
   r: "reply",
   n: "note",
   e: "resolve",

@@ -15,6 +15,8 @@ export interface InboxSearch {
   status: StatusChoice;
   /** Only this customer's conversations (from search). */
   contact?: string;
+  /** Only conversations with this tag (by name): the nav's saved filters by tag. */
+  tag?: string;
 }
 
 export const STATUSES: { value: ConversationStatus; label: string }[] = [
@@ -37,6 +39,7 @@ export function parseInboxSearch(raw: Record<string, unknown>): InboxSearch {
   const search: InboxSearch = { view: view === "inbox" && !inbox ? "all" : view, status };
   if (search.view === "inbox") search.inbox = inbox;
   if (contact) search.contact = contact;
+  if (typeof raw.tag === "string" && raw.tag.trim() && raw.tag.length <= 50) search.tag = raw.tag;
   return search;
 }
 
@@ -50,6 +53,7 @@ export function filterOf(search: InboxSearch): ConversationFilter {
   if (search.view === "unassigned") filter.assignee = "none";
   if (search.view === "inbox" && search.inbox) filter.inbox_id = search.inbox;
   if (search.contact) filter.contact_id = search.contact;
+  if (search.tag) filter.tag = search.tag;
   return filter;
 }
 

@@ -79,10 +79,12 @@ export function eventApplier(queryClient: QueryClient, myId: string) {
       case "contact.updated":
       case "contact.deleted":
         void queryClient.invalidateQueries({ queryKey: ["contact", data.id] });
+        void queryClient.invalidateQueries({ queryKey: ["card", data.id] });
         break;
       case "company.updated":
       case "company.deleted":
         void queryClient.invalidateQueries({ queryKey: ["company", data.id] });
+        void queryClient.invalidateQueries({ queryKey: ["card"] });
         break;
       default:
         if (frame.type.startsWith("tag.")) void queryClient.invalidateQueries({ queryKey: ["tags"] });

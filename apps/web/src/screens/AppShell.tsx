@@ -4,7 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import { sessionQuery, useSession } from "../api/session.ts";
 import { commandForKey, runCommand, useCommand } from "../lib/commands.ts";
 import { startSeenStore } from "../lib/seen.ts";
+import { DEFAULT_SEARCH } from "../lib/views.ts";
 import { catchUp, eventApplier } from "../realtime/apply-event.ts";
+import { desktopNotifier } from "../realtime/desktop.ts";
 import { resetPresence } from "../realtime/presence.ts";
 import { StreamContext } from "../realtime/StreamContext.tsx";
 import { EventStream } from "../realtime/stream.ts";
@@ -30,8 +32,19 @@ export function AppShell() {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the socket belongs to one workspace; a switch needs a new one
   useEffect(() => {
+    const apply = eventApplier(queryClient, agentId);
+    const notifyDesktop = desktopNotifier(queryClient, agentId, (conversationId) => {
+      void router.navigate({
+        to: "/conversations/$conversationId",
+        params: { conversationId },
+        search: DEFAULT_SEARCH,
+      });
+    });
     const started = new EventStream({
-      onFrame: eventApplier(queryClient, agentId),
+      onFrame: (frame) => {
+        apply(frame);
+        notifyDesktop(frame);
+      },
       onCatchUp: () => catchUp(queryClient),
       onSignedOut: () => {
         queryClient.clear();

@@ -1,11 +1,16 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import { postMessage, updateConversation } from "../api/conversations.ts";
 import type { Conversation } from "../api/types.ts";
 import { useCommand } from "../lib/commands.ts";
 import { clearDraft, type Draft, loadDraft, saveDraft } from "../lib/drafts.ts";
 import { useStream } from "../realtime/StreamContext.tsx";
+
+// Loaded on first use, so the help center's code stays out of the first download.
+const ArticlePicker = lazy(() =>
+  import("./help-center/ArticlePicker.tsx").then((m) => ({ default: m.ArticlePicker })),
+);
 
 /** Colleagues see "typing" for a few seconds after each frame; repeating it this often keeps it lit. */
 const TYPING_EVERY_MS = 2000;
@@ -19,6 +24,7 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
   const [draft, setDraft] = useState<Draft>(() => loadDraft(conversation.id) ?? { mode: "reply", text: "" });
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const stream = useStream();
   const typedAt = useRef(0);
@@ -128,7 +134,34 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
           {error}
         </p>
       )}
+      {picking && (
+        <Suspense fallback={<p className="hint">Loading the help center…</p>}>
+          <ArticlePicker
+            onInsert={(text) => {
+              edit(draft.text.trim() ? `${draft.text.trimEnd()}\n\n${text}` : text);
+              setPicking(false);
+              textarea.current?.focus();
+            }}
+          />
+        </Suspense>
+      )}
       <div className="composer-actions">
+        <button type="button" className="button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+          Help article
+        </button>
+        {!isNote && !empty && (
+          <button
+            type="button"
+            className="button"
+            title="Start a help center article from this reply"
+            onClick={async () => {
+              const { startArticleFromReply } = await import("./help-center/reply-to-article.ts");
+              window.location.assign(startArticleFromReply(draft.text, conversation.subject ?? ""));
+            }}
+          >
+            Make article
+          </button>
+        )}
         <span className="hint">
           <kbd>Ctrl</kbd> <kbd>Enter</kbd> to send
         </span>

@@ -1,12 +1,13 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { listQuery, rowsOf } from "../api/conversations.ts";
 import { contactName, contactQuery, useInboxes } from "../api/directory.ts";
 import { CloseIcon, MenuIcon } from "../components/icons.tsx";
 import { useCommand } from "../lib/commands.ts";
 import { filterOf, type InboxSearch, STATUSES } from "../lib/views.ts";
+import { BulkBar } from "./BulkBar.tsx";
 import { ConversationRow, ROW_HEIGHT } from "./ConversationRow.tsx";
 
 /** More rows are fetched when the viewport comes this close to the end of what is loaded. */
@@ -30,6 +31,23 @@ export function ConversationList({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [cursorId, setCursorId] = useState<string | undefined>(openId);
   const title = useViewTitle(search);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [notice, setNotice] = useState<string>();
+  const filterKey = JSON.stringify(filter);
+
+  // A selection belongs to one view; switching views starts afresh.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the filter
+  useEffect(() => setChecked(new Set()), [filterKey]);
+  // Rows that left the view (resolved, reassigned elsewhere) leave the selection too.
+  const selected = useMemo(() => rows.filter((r) => checked.has(r.id)).map((r) => r.id), [rows, checked]);
+  const toggleChecked = useCallback((id: string, on: boolean) => {
+    setChecked((old) => {
+      const next = new Set(old);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -70,6 +88,11 @@ export function ConversationList({
 
   useCommand("next", () => moveCursor(1));
   useCommand("previous", () => moveCursor(-1));
+  useCommand("select", () => {
+    const id = cursorId ?? rows[0]?.id;
+    if (id) toggleChecked(id, !checked.has(id));
+  });
+  useCommand("escape", () => setChecked(new Set()), selected.length > 0);
   useCommand("open", () => {
     const row = rows.find((r) => r.id === cursorId) ?? rows[0];
     if (row)
@@ -78,7 +101,19 @@ export function ConversationList({
 
   return (
     <section className="list-pane" aria-labelledby="list-title">
-      <div className="list-header">
+      {selected.length > 0 && (
+        <BulkBar
+          selected={selected}
+          allSelected={selected.length === rows.length}
+          onSelectAll={(all) => setChecked(all ? new Set(rows.map((r) => r.id)) : new Set())}
+          onClear={() => setChecked(new Set())}
+          onDone={setNotice}
+        />
+      )}
+      <output className="visually-hidden" aria-live="polite">
+        {notice}
+      </output>
+      <div className="list-header" hidden={selected.length > 0}>
         <button
           type="button"
           className="icon-button nav-toggle"
@@ -128,6 +163,8 @@ export function ConversationList({
                   total={hasNextPage ? -1 : rows.length}
                   open={row.id === openId}
                   selected={row.id === cursorId}
+                  checked={checked.has(row.id)}
+                  onCheck={toggleChecked}
                   onFocus={setCursorId}
                 />
               );
@@ -156,6 +193,7 @@ function useViewTitle(search: InboxSearch): string {
   const status =
     search.status === "any" ? "" : ` · ${STATUSES.find((s) => s.value === search.status)?.label}`;
   if (search.contact) return `Customer${status}`;
+  if (search.tag) return `#${search.tag}${status}`;
   if (search.view === "mine") return `Mine${status}`;
   if (search.view === "unassigned") return `Unassigned${status}`;
   if (search.view === "inbox")

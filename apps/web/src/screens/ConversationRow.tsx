@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { memo } from "react";
-import { contactName, useAgents, useContactAndCompany, useTargetMinutes } from "../api/directory.ts";
+import { cardName, useCustomerCard } from "../api/cards.ts";
+import { useAgents, useTargetMinutes } from "../api/directory.ts";
 import type { Conversation } from "../api/types.ts";
 import { ChannelIcon } from "../components/icons.tsx";
 import { isUnread, useSeen } from "../lib/seen.ts";
@@ -24,6 +25,8 @@ export const ConversationRow = memo(function ConversationRow({
   total,
   open,
   selected,
+  checked,
+  onCheck,
   onFocus,
 }: {
   conversation: Conversation;
@@ -33,9 +36,12 @@ export const ConversationRow = memo(function ConversationRow({
   total: number;
   open: boolean;
   selected: boolean;
+  checked: boolean;
+  onCheck: (id: string, on: boolean) => void;
   onFocus: (id: string) => void;
 }) {
-  const { contact, company } = useContactAndCompany(c.contact_id);
+  const card = useCustomerCard(c.contact_id);
+  const company = card?.company;
   const agents = useAgents();
   const seen = useSeen();
   const now = useNow();
@@ -44,7 +50,13 @@ export const ConversationRow = memo(function ConversationRow({
   const assignee = c.assignee_id ? agents.find((a) => a.id === c.assignee_id) : undefined;
   const waitedMs = c.waiting_since ? now - Date.parse(c.waiting_since) : null;
   const late = waitedMs !== null && waitedMs > target * 60_000;
-  const classes = ["row", unread && "row-unread", open && "row-open", selected && "row-selected"]
+  const classes = [
+    "row",
+    unread && "row-unread",
+    open && "row-open",
+    selected && "row-selected",
+    checked && "row-checked",
+  ]
     .filter(Boolean)
     .join(" ");
 
@@ -55,6 +67,13 @@ export const ConversationRow = memo(function ConversationRow({
       aria-setsize={total}
       aria-posinset={position}
     >
+      <input
+        type="checkbox"
+        className="row-check"
+        checked={checked}
+        onChange={(e) => onCheck(c.id, e.target.checked)}
+        aria-label={`Select the conversation with ${cardName(card)}: ${c.subject || c.preview || "no subject"}`}
+      />
       <Link
         id={`row-${c.id}`}
         to="/conversations/$conversationId"
@@ -67,7 +86,7 @@ export const ConversationRow = memo(function ConversationRow({
         <span className="row-line">
           <span className="row-unread-dot" aria-hidden="true" />
           {unread && <span className="visually-hidden">Unread. </span>}
-          <span className="row-contact">{contactName(contact)}</span>
+          <span className="row-contact">{cardName(card)}</span>
           {company && (
             <span className="row-company">
               {company.name}

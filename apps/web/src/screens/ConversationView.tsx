@@ -72,10 +72,10 @@ export function ConversationView() {
       <ConversationActions conversation={c} myId={session.agent.id} />
       <div className="conversation-body">
         <div className="conversation-main">
-          <Thread conversation={c} messages={messages.data} error={messages.error} />
+          <Thread conversation={c} messages={messages.data} error={messages.error} search={search} />
           <Composer key={c.id} conversation={c} myId={session.agent.id} />
         </div>
-        <CustomerSidebar conversation={c} search={search} />
+        <CustomerSidebar conversation={c} search={search} myId={session.agent.id} />
       </div>
     </article>
   );

@@ -6,6 +6,9 @@ import { contactName, useContactAndCompany } from "../api/directory.ts";
 import type { Conversation, Page } from "../api/types.ts";
 import { formatDateTime } from "../lib/time.ts";
 import type { InboxSearch } from "../lib/views.ts";
+import { SidebarPanels } from "./features/SidebarPanels.tsx";
+import { MergeContactForm, MergeIntoThisButton } from "./MergeTools.tsx";
+import { CompanyHealthCard } from "./success/CompanyHealthCard.tsx";
 
 const money = new Intl.NumberFormat(undefined, {
   style: "currency",
@@ -17,9 +20,11 @@ const money = new Intl.NumberFormat(undefined, {
 export function CustomerSidebar({
   conversation,
   search,
+  myId,
 }: {
   conversation: Conversation;
   search: InboxSearch;
+  myId: string;
 }) {
   const { contact, company } = useContactAndCompany(conversation.contact_id);
   const history = useQuery({
@@ -59,6 +64,7 @@ export function CustomerSidebar({
             </Fragment>
           ))}
         </dl>
+        {contact && <MergeContactForm contact={contact} />}
       </section>
       {company && (
         <section className="sidebar-section" aria-label="Company">
@@ -77,6 +83,8 @@ export function CustomerSidebar({
           </dl>
         </section>
       )}
+      {company && <CompanyHealthCard companyId={company.id} />}
+      <SidebarPanels conversationId={conversation.id} contactId={conversation.contact_id} />
       <section className="sidebar-section" aria-labelledby="previous-conversations">
         <h3 id="previous-conversations">Previous conversations</h3>
         {history.isPending ? (
@@ -91,7 +99,8 @@ export function CustomerSidebar({
                   {c.subject || c.preview || "(no subject)"}
                 </Link>
                 <span className="hint">
-                  {c.status} · {formatDateTime(c.last_activity_at)}
+                  {c.status} · {formatDateTime(c.last_activity_at)} ·{" "}
+                  <MergeIntoThisButton conversation={conversation} other={c} myId={myId} />
                 </span>
               </li>
             ))}

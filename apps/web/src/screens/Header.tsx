@@ -1,8 +1,16 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "@tanstack/react-router";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { signOut, switchWorkspace, useSession } from "../api/session.ts";
-import { ContrastIcon, KeyboardIcon, MoonIcon, SignOutIcon, SunIcon } from "../components/icons.tsx";
+import {
+  ChartIcon,
+  ContrastIcon,
+  GearIcon,
+  KeyboardIcon,
+  MoonIcon,
+  SignOutIcon,
+  SunIcon,
+} from "../components/icons.tsx";
 import { applyTheme, nextTheme, storedTheme, type ThemeChoice } from "../lib/theme.ts";
 import { DEFAULT_SEARCH } from "../lib/views.ts";
 import { type EventStream, useStreamStatus } from "../realtime/stream.ts";
@@ -79,6 +87,12 @@ export function Header({ stream, onHelp }: { stream: EventStream | undefined; on
         >
           <KeyboardIcon />
         </button>
+        <Link to="/reports" className="icon-button" aria-label="Reports" title="Reports">
+          <ChartIcon />
+        </Link>
+        <Link to="/settings" className="icon-button" aria-label="Settings" title="Settings">
+          <GearIcon />
+        </Link>
         <span className="agent-name" title={session.agent.email}>
           {session.agent.name}
         </span>

@@ -1,7 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import { useViewCount } from "../api/counts.ts";
-import { useInboxes } from "../api/directory.ts";
+import { useInboxes, useTags } from "../api/directory.ts";
 import { filterOf, type InboxSearch, STATUSES, type ViewName } from "../lib/views.ts";
 
 /** The views of the queue with their live counts (refreshed by realtime events). */
@@ -15,6 +15,7 @@ export function NavViews({
   onNavigate: () => void;
 }) {
   const inboxes = useInboxes();
+  const tags = useTags();
   const ref = useRef<HTMLElement>(null);
   // On narrow screens the views open as a drawer: take the focus into it, as a menu would.
   useEffect(() => {
@@ -25,7 +26,7 @@ export function NavViews({
   const viewSearch = (view: ViewName, inbox?: string): InboxSearch =>
     inbox ? { view, inbox, status } : { view, status };
   const isCurrent = (view: ViewName, inbox?: string) =>
-    !search.contact && search.view === view && search.inbox === inbox;
+    !search.contact && !search.tag && search.view === view && search.inbox === inbox;
 
   return (
     <nav className="nav" aria-label="Views" ref={ref}>
@@ -62,6 +63,24 @@ export function NavViews({
           </ul>
         </>
       )}
+      {tags.length > 0 && (
+        <>
+          <h2 className="nav-heading" id="nav-tags">
+            Tags
+          </h2>
+          <ul className="nav-list" aria-labelledby="nav-tags">
+            {tags.slice(0, 30).map((tag) => (
+              <NavItem
+                key={tag.id}
+                label={`#${tag.name}`}
+                search={{ view: "all", status, tag: tag.name }}
+                current={!search.contact && search.tag === tag.name}
+                onNavigate={onNavigate}
+              />
+            ))}
+          </ul>
+        </>
+      )}
       <h2 className="nav-heading" id="nav-status">
         Status
       </h2>
@@ -75,6 +94,28 @@ export function NavViews({
             onNavigate={onNavigate}
           />
         ))}
+      </ul>
+      <ul className="nav-list" aria-label="More">
+        <li>
+          <Link to="/help-center" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Help center</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/callbacks" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Callbacks</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/feature-requests" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Feature requests</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/success" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Customer health</span>
+          </Link>
+        </li>
       </ul>
     </nav>
   );

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearch } from "@tanstack/react-router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import { signIn } from "../api/session.ts";
@@ -86,6 +86,9 @@ export function SignIn() {
         <button type="submit" className="button button-primary button-wide" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        <p className="hint account-links">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </form>
     </main>
   );

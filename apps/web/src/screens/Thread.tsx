@@ -3,6 +3,8 @@ import { contactName, useAgents, useContactAndCompany } from "../api/directory.t
 import type { Conversation, Message } from "../api/types.ts";
 import { PaperclipIcon } from "../components/icons.tsx";
 import { formatDateTime, formatFullDateTime } from "../lib/time.ts";
+import type { InboxSearch } from "../lib/views.ts";
+import { SplitButton } from "./MergeTools.tsx";
 
 const KIND_LABEL = { incoming: "Customer", outgoing: "Reply", note: "Internal note", activity: "" } as const;
 
@@ -11,10 +13,12 @@ export function Thread({
   conversation,
   messages,
   error,
+  search,
 }: {
   conversation: Conversation;
   messages: Message[] | undefined;
   error: Error | null;
+  search: InboxSearch;
 }) {
   const { contact } = useContactAndCompany(conversation.contact_id);
   const agents = useAgents();
@@ -34,6 +38,8 @@ export function Thread({
   }
   if (!messages) return <div className="thread thread-empty">Loading messages…</div>;
 
+  // The first message is the conversation itself; any later customer message can be split out.
+  const firstId = messages.find((m) => m.kind === "incoming" || m.kind === "outgoing")?.id;
   const authorOf = (m: Message) =>
     m.kind === "incoming"
       ? contactName(contact)
@@ -61,6 +67,9 @@ export function Thread({
                   {formatDateTime(m.created_at)}
                 </time>
                 <DeliveryState message={m} />
+                {m.kind === "incoming" && m.id !== firstId && (
+                  <SplitButton conversation={conversation} message={m} search={search} />
+                )}
               </div>
               <MessageBody message={m} author={authorOf(m)} />
               {m.attachments.length > 0 && <Attachments message={m} />}

@@ -23,6 +23,136 @@ export function declaredRoutes(ctx: AppContext): DeclaredRoute[] {
 export const CSRF_HEADER = "x-csrf-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/*
+ * Resolved API tokens are kept in memory for a few seconds, so that a burst of API calls does not
+ * look the same token up for every request. A revocation, a role change or a removal from the
+ * workspace forgets every cached token at once: here at once (revokeApiToken, the event sink below),
+ * on the other instances through a NOTIFY. A load that was already running when something was
+ * forgotten does not put its (possibly outdated) answer in the cache. The lifetime bounds how long
+ * an instance that missed a notification can answer from an outdated entry; expiry is checked on
+ * every request.
+ */
+const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 10_000;
+const CREDENTIALS_CHANNEL = "keepwell_credentials";
+/** Events after which a cached principal may have the wrong role or should not exist any more. */
+const CREDENTIAL_EVENTS = new Set(["agent.updated", "agent.removed"]);
+
+interface CachedToken {
+  principal: Principal;
+  /** The token's own expiry (ms since the epoch, against ctx.now()), or null. */
+  expiresAt: number | null;
+  /** performance.now() after which the entry is looked up again. */
+  freshUntil: number;
+  lastUsedAt: number | null;
+}
+
+class TokenCache {
+  readonly #entries = new Map<string, CachedToken>();
+  #generation = 0;
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get(hash: string): CachedToken | undefined {
+    const entry = this.#entries.get(hash);
+    if (entry && entry.freshUntil <= performance.now()) {
+      this.#entries.delete(hash);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Keeps an entry unless something was forgotten since its lookup began (`generation`). */
+  set(hash: string, entry: CachedToken, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#entries.size >= TOKEN_CACHE_MAX) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(hash, entry);
+  }
+
+  forgetAll(): void {
+    this.#generation++;
+    this.#entries.clear();
+  }
+}
+
+const tokenCaches = new WeakMap<AppContext, TokenCache>();
+
+function tokenCacheOf(ctx: AppContext): TokenCache {
+  let cache = tokenCaches.get(ctx);
+  if (!cache) {
+    cache = new TokenCache();
+    tokenCaches.set(ctx, cache);
+  }
+  return cache;
+}
+
+/**
+ * Call after a change to API tokens has committed (revocation): drops the cached tokens here and
+ * tells the other instances to do the same.
+ */
+export async function forgetCachedTokens(ctx: AppContext): Promise<void> {
+  tokenCacheOf(ctx).forgetAll();
+  try {
+    await ctx.database.notify(CREDENTIALS_CHANNEL, "forget");
+  } catch (error) {
+    // The change is committed; other instances still drop their copy when its lifetime ends.
+    ctx.log.error({ err: error }, "could not tell other instances to forget cached API tokens");
+  }
+}
+
+/** Listens for credential changes made here and on other instances; returns the function that stops it. */
+async function watchCredentialChanges(ctx: AppContext): Promise<() => Promise<void>> {
+  const cache = tokenCacheOf(ctx);
+  const onEvent = (event: { type: string }) => {
+    if (CREDENTIAL_EVENTS.has(event.type)) cache.forgetAll();
+  };
+  // The sink runs on the publishing instance before publish returns (before the change's response);
+  // the subscription hears the same events from every other instance.
+  ctx.events.addSink(async (event) => onEvent(event));
+  const unsubscribe = ctx.events.subscribe(onEvent);
+  const unlisten = await ctx.database.listen(CREDENTIALS_CHANNEL, () => cache.forgetAll());
+  return async () => {
+    unsubscribe();
+    await unlisten();
+  };
+}
+
+async function resolveApiToken(ctx: AppContext, token: string, now: Date): Promise<Principal> {
+  const cache = tokenCacheOf(ctx);
+  const hash = sha256(token);
+  let entry = cache.get(hash);
+  if (!entry || (entry.expiresAt !== null && entry.expiresAt <= now.getTime())) {
+    const generation = cache.generation;
+    const row = await findApiToken(ctx.db, hash, now);
+    if (!row) throw unauthorized("The API token is unknown, revoked or expired");
+    entry = {
+      principal: {
+        agentId: row.agent_id,
+        workspaceId: row.workspace_id,
+        role: row.role,
+        via: "token",
+        credentialId: row.credential_id,
+      },
+      expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+      freshUntil: performance.now() + TOKEN_CACHE_MS,
+      lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : null,
+    };
+    cache.set(hash, entry, generation);
+  }
+  if (entry.lastUsedAt === null || now.getTime() - entry.lastUsedAt > 60_000) {
+    // Claimed before the write, so concurrent requests with this token do not all write it.
+    entry.lastUsedAt = now.getTime();
+    await touchApiToken(ctx.db, entry.principal.workspaceId, entry.principal.credentialId, now);
+  }
+  // A copy: request handlers must not be able to change what later requests see.
+  return { ...entry.principal };
+}
+
 /** Resolves the caller from the Bearer token or the session cookie. A bad credential is never ignored. */
 export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest): Promise<Principal | null> {
   const now = ctx.now();
@@ -30,18 +160,7 @@ export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest)
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthorized("Authorization must be 'Bearer <token>'");
-    const row = await findApiToken(ctx.db, sha256(match[1]), now);
-    if (!row) throw unauthorized("The API token is unknown, revoked or expired");
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-      await touchApiToken(ctx.db, row.workspace_id, row.credential_id, now);
-    }
-    return {
-      agentId: row.agent_id,
-      workspaceId: row.workspace_id,
-      role: row.role,
-      via: "token",
-      credentialId: row.credential_id,
-    };
+    return resolveApiToken(ctx, match[1], now);
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
@@ -65,6 +184,13 @@ export async function resolvePrincipal(ctx: AppContext, request: FastifyRequest)
  */
 export function installAuthentication(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("principal", null);
+  let stopWatching: (() => Promise<void>) | undefined;
+  app.addHook("onReady", async () => {
+    stopWatching = await watchCredentialChanges(ctx);
+  });
+  app.addHook("onClose", async () => {
+    await stopWatching?.();
+  });
   const declared: DeclaredRoute[] = [];
   routesByContext.set(ctx, declared);
   app.addHook("onRoute", (route) => {

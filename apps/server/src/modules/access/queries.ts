@@ -27,7 +27,7 @@ export async function findApiToken(
   db: Db,
   tokenHash: string,
   now: Date,
-): Promise<(CredentialRow & { last_used_at: Date | null }) | undefined> {
+): Promise<(CredentialRow & { last_used_at: Date | null; expires_at: Date | null }) | undefined> {
   return db
     .selectFrom("api_tokens as t")
     .innerJoin("memberships as m", (join) =>
@@ -40,6 +40,7 @@ export async function findApiToken(
       "t.id as credential_id",
       sql<null>`null`.as("csrf_token"),
       "t.last_used_at",
+      "t.expires_at",
     ])
     .where("t.token_hash", "=", tokenHash)
     .where("t.revoked_at", "is", null)

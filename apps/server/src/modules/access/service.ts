@@ -4,6 +4,7 @@ import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound, tooManyRequests, unauthorized } from "../../lib/errors.ts";
 import { randomToken, sha256 } from "../../lib/tokens.ts";
 import { recordAudit } from "../audit/service.ts";
+import { forgetCachedTokens } from "./authenticate.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords.ts";
 import {
   clearFailures,
@@ -207,6 +208,7 @@ export async function revokeApiToken(ctx: AppContext, principal: Principal, id: 
     if (Number(result.numUpdatedRows) === 0) throw notFound("API token");
     await recordAudit(trx, principal, { action: "api_token.revoked", targetType: "api_token", targetId: id });
   });
+  await forgetCachedTokens(ctx);
 }
 
 /* Password reset: the answer is the same for known and unknown emails; the token is single-use. */

@@ -12,6 +12,7 @@ import {
 } from "../../../../../packages/contracts/src/index.ts";
 import type { AppContext } from "../../context.ts";
 import { principalOf } from "../access/authenticate.ts";
+import { ImportBody, ImportResult, importCompanies } from "./import.ts";
 import { addCompany, deleteCompany, listCompanies, showCompany, updateCompany } from "./service.ts";
 
 type Params = { Params: Static<typeof IdParams> };
@@ -45,6 +46,22 @@ export async function companyRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request, reply) =>
       reply.status(201).send(await addCompany(ctx, principalOf(request), request.body)),
+  );
+
+  app.post<{ Body: Static<typeof ImportBody> }>(
+    "/companies/import",
+    {
+      config: { permission: "contacts:write" },
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags: ["companies"],
+        summary:
+          "Import companies from CSV: dry_run previews; a file with any bad row imports nothing (422 lists each row)",
+        body: ImportBody,
+        response: { 200: ImportResult, 422: { $ref: "Problem#" }, ...errorResponses },
+      },
+    },
+    async (request) => importCompanies(ctx, principalOf(request), request.body),
   );
 
   app.get<Params>(

@@ -8,10 +8,11 @@ import type {
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { Principal } from "../../http/principal.ts";
-import { notFound } from "../../lib/errors.ts";
+import { invalid, notFound } from "../../lib/errors.ts";
 import { keysetPage } from "../../lib/pagination.ts";
 import { recordAudit } from "../audit/service.ts";
 import { countContacts } from "../contacts/service.ts";
+import { getMember } from "../workspaces/service.ts";
 
 export type NewCompany = Static<typeof CreateCompanyBody>;
 export type CompanyChange = Static<typeof UpdateCompanyBody>;
@@ -23,9 +24,40 @@ const columns = [
   "plan",
   "mrr_cents",
   "attributes",
+  "seats",
+  "seats_used",
+  "signup_at",
+  "renewal_at",
+  "owner_agent_id",
+  "lifecycle_stage",
+  "stripe_customer_id",
+  "billing_status",
   "created_at",
   "updated_at",
 ] as const;
+
+/** The customer-record fields a request may set (besides name, domain, plan, MRR and attributes). */
+const recordFields = [
+  "seats",
+  "seats_used",
+  "signup_at",
+  "renewal_at",
+  "owner_agent_id",
+  "lifecycle_stage",
+] as const;
+
+/** The owner (account manager) must be a member of this very workspace. */
+async function checkOwner(db: Db, workspaceId: string, ownerId: string | null | undefined) {
+  if (ownerId && !(await getMember(db, workspaceId, ownerId)))
+    throw invalid("owner_agent_id", "No agent with this id in this workspace");
+}
+
+/** The record fields present in the input, for an insert or an update. */
+function recordValues(input: CompanyChange) {
+  const values: Partial<Record<(typeof recordFields)[number], unknown>> = {};
+  for (const field of recordFields) if (input[field] !== undefined) values[field] = input[field];
+  return values as Partial<Pick<CompanyChange, (typeof recordFields)[number]>>;
+}
 
 /** MRR is a bigint column, which the drivers hand back as text; the API speaks integers. */
 function present<T extends { mrr_cents: string | number }>(row: T) {
@@ -64,6 +96,7 @@ async function findCompany(db: Db, workspaceId: string, id: string) {
  * such as the demo seed. Requests go through addCompany.
  */
 export async function createCompany(db: Db, workspaceId: string, input: NewCompany) {
+  await checkOwner(db, workspaceId, input.owner_agent_id);
   const row = await db
     .insertInto("companies")
     .values({
@@ -73,6 +106,7 @@ export async function createCompany(db: Db, workspaceId: string, input: NewCompa
       plan: input.plan ?? null,
       mrr_cents: input.mrr_cents ?? 0,
       attributes: JSON.stringify(input.attributes ?? {}),
+      ...recordValues(input),
     })
     .returning(columns)
     .executeTakeFirstOrThrow();
@@ -120,6 +154,7 @@ export async function addCompany(ctx: AppContext, principal: Principal, input: N
 export async function updateCompany(ctx: AppContext, principal: Principal, id: string, input: CompanyChange) {
   const company = await ctx.db.transaction().execute(async (trx) => {
     const current = await findCompany(trx, principal.workspaceId, id);
+    await checkOwner(trx, principal.workspaceId, input.owner_agent_id);
     const row = await trx
       .updateTable("companies")
       .set({
@@ -128,6 +163,7 @@ export async function updateCompany(ctx: AppContext, principal: Principal, id: s
         plan: input.plan === undefined ? current.plan : input.plan,
         mrr_cents: input.mrr_cents ?? current.mrr_cents,
         attributes: JSON.stringify(input.attributes ?? current.attributes),
+        ...recordValues(input),
         updated_at: sql`now()`,
       })
       .where("workspace_id", "=", principal.workspaceId)
@@ -168,4 +204,32 @@ export async function deleteCompany(ctx: AppContext, principal: Principal, id: s
     });
   });
   await ctx.events.publish(principal.workspaceId, "company.deleted", { id });
+}
+
+/**
+ * Name, plan, MRR and attributes of the given companies of the workspace, by id (ids of other
+ * workspaces or deleted companies are simply absent). For modules that weigh things by revenue or
+ * test company attributes: feature requests, sequences.
+ */
+export async function companyRevenue(
+  db: Db,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<
+  Map<string, { name: string; plan: string | null; mrr_cents: number; attributes: Record<string, unknown> }>
+> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("companies")
+    .select(["id", "name", "plan", "mrr_cents", "attributes"])
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "in", unique)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { name: r.name, plan: r.plan, mrr_cents: Number(r.mrr_cents), attributes: r.attributes },
+    ]),
+  );
 }

@@ -19,11 +19,18 @@ interface PlanNode {
   "Relation Name"?: string;
   "Index Name"?: string;
   "Index Cond"?: string;
+  "Parent Relationship"?: string;
   Plans?: PlanNode[];
 }
 
 function flatten(node: PlanNode): PlanNode[] {
   return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
+
+/** The plan without its per-row subqueries (each row's tags): the part that finds the page. */
+function pagePart(node: PlanNode): PlanNode[] {
+  const children = (node.Plans ?? []).filter((child) => child["Parent Relationship"] !== "SubPlan");
+  return [node, ...children.flatMap(pagePart)];
 }
 
 describe.each(databaseKinds)("the conversation list's query plans on %s", (kind) => {
@@ -80,7 +87,7 @@ describe.each(databaseKinds)("the conversation list's query plans on %s", (kind)
   });
 
   /** Runs the real list call, captures its main query, and returns that query's plan. */
-  async function planOf(filter: ConversationFilter): Promise<PlanNode[]> {
+  async function planOf(filter: ConversationFilter): Promise<{ all: PlanNode[]; page: PlanNode[] }> {
     const captured: { node: RootOperationNode; queryId: QueryId }[] = [];
     const recorder: KyselyPlugin = {
       transformQuery: (args) => {
@@ -101,7 +108,7 @@ describe.each(databaseKinds)("the conversation list's query plans on %s", (kind)
     const row = (Array.isArray(result) ? result[0] : result).rows[0] as Record<string, unknown>;
     const raw = row["QUERY PLAN"];
     const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
-    return flatten(plan[0].Plan);
+    return { all: flatten(plan[0].Plan), page: pagePart(plan[0].Plan) };
   }
 
   const describePlan = (nodes: PlanNode[]) =>
@@ -130,10 +137,12 @@ describe.each(databaseKinds)("the conversation list's query plans on %s", (kind)
     if (raw.contact_id) filter.contact_id = contactId;
     if (raw.assignee === "admin") filter.assignee = big.agents.admin;
     for (const cursor of [undefined, await secondPageCursor(filter)]) {
-      const nodes = await planOf({ ...filter, cursor });
+      const { all: nodes, page } = await planOf({ ...filter, cursor });
       const summary = describePlan(nodes);
+      // The page's tags are looked up per row; on a workspace with two tags the planner rightly reads
+      // the tiny tags table instead of its index, so only scans of the big tables count here.
       expect(
-        nodes.some((n) => n["Node Type"] === "Seq Scan"),
+        nodes.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] !== "tags"),
         summary,
       ).toBe(false);
       const scans = nodes.filter((n) => n["Relation Name"] === "conversations");
@@ -146,7 +155,7 @@ describe.each(databaseKinds)("the conversation list's query plans on %s", (kind)
           summary,
         ).toEqual([index]);
         expect(
-          nodes.some((n) => n["Node Type"] === "Sort"),
+          page.some((n) => n["Node Type"] === "Sort"),
           summary,
         ).toBe(false);
         if (cursor && !raw.contact_id) expect(scans[0]["Index Cond"], summary).toMatch(/last_activity_at/);

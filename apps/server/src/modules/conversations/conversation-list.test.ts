@@ -119,4 +119,30 @@ describe.each(databaseKinds)("the conversation list on %s", (kind) => {
         expect(theirs, query).not.toContain(id);
     }
   });
+
+  it("sends each conversation exactly as GET /conversations/{id} does (the list is rendered by the database)", async () => {
+    const odd = await openConversation(acme, { kind: "outgoing", text: "Reaching out" });
+    const a = acme.as.agent;
+    await a.patch(`/api/v1/conversations/${odd.id}`, {
+      subject: 'Quotes " and \\ back\\slash, tab\t, émoji 🎉, 日本語',
+      priority: "urgent",
+      status: "snoozed",
+      snoozed_until: "2031-02-03T04:05:06.789Z",
+    });
+    await a.post(`/api/v1/conversations/${odd.id}/tags`, { tag: "Zeta" });
+    await a.post(`/api/v1/conversations/${odd.id}/tags`, { tag: "alpha" });
+    await a.post(`/api/v1/conversations/${ids.bug}/messages`, { kind: "outgoing", body_text: "On it" });
+    const response = await acme.as.viewer.get("/api/v1/conversations?limit=100");
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const listed = (response.body as { data: Record<string, unknown>[] }).data;
+    expect(listed.length).toBeGreaterThanOrEqual(6);
+    for (const conversation of listed) {
+      const single = (await acme.as.viewer.get(`/api/v1/conversations/${conversation.id}`)).body;
+      expect(conversation).toEqual(single);
+      expect(Object.keys(conversation)).toEqual(Object.keys(single));
+    }
+    const snoozed = listed.find((c) => c.id === odd.id)!;
+    expect(snoozed.snoozed_until).toBe("2031-02-03T04:05:06.789Z");
+    expect((snoozed.tags as { name: string }[]).map((t) => t.name)).toEqual(["alpha", "Zeta"]);
+  });
 });

@@ -124,7 +124,7 @@ export async function updateConversation(
  * future) when snoozing, may move the wake-up of a conversation that is snoozed already, and is refused
  * with any other status. Leaving "snoozed" forgets the wake-up time; leaving "resolved" the resolve time.
  */
-function statusChange(
+export function statusChange(
   current: ConversationRow,
   input: ConversationPatch,
   now: Date,

@@ -1,4 +1,4 @@
-import { type SqlBool, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { newMessageId } from "./message-ids.ts";
@@ -167,6 +167,16 @@ export async function insertMessage(
 
 export type MessageRow = Awaited<ReturnType<typeof insertMessage>>;
 
+/** One message of the workspace by id (the chat widget relays single messages as their events arrive). */
+export async function findMessage(db: Db, workspaceId: string, id: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom("messages")
+    .select(messageColumns)
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
 /**
  * Messages oldest first. lib/pagination's keysetPage walks newest first, so this is its ascending twin
  * over the same (workspace_id, conversation_id, created_at, id) index, with the same microsecond cursor.
@@ -199,4 +209,27 @@ export async function messagePage(
     data: page.map(({ sort_key: _, ...row }) => row),
     next_cursor: rows.length > options.limit && last ? encodeCursor([last.sort_key, last.id]) : null,
   };
+}
+
+/** A timestamp as JavaScript's toISOString writes it (milliseconds, truncated like pg's and PGlite's parsers). */
+const isoTime = (column: string) =>
+  sql`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The conversation aliased `c` as JSON text, exactly as GET /conversations/{id} presents it (same
+ * fields, order and formats; the list test compares the two). The list renders its rows in the
+ * database because parsing fifty rows of twenty columns into objects, dates included, and
+ * serializing them again cost the server more CPU than the query itself.
+ */
+export function conversationJson(tags: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`json_build_object(
+    'id', c.id, 'number', c.number, 'inbox_id', c.inbox_id, 'contact_id', c.contact_id,
+    'channel', c.channel, 'subject', c.subject, 'status', c.status, 'priority', c.priority,
+    'assignee_id', c.assignee_id, 'snoozed_until', ${isoTime("c.snoozed_until")}, 'preview', c.preview,
+    'message_count', c.message_count, 'tags', ${tags},
+    'first_customer_message_at', ${isoTime("c.first_customer_message_at")},
+    'first_human_response_at', ${isoTime("c.first_human_response_at")},
+    'waiting_since', ${isoTime("c.waiting_since")}, 'resolved_at', ${isoTime("c.resolved_at")},
+    'last_activity_at', ${isoTime("c.last_activity_at")}, 'created_at', ${isoTime("c.created_at")},
+    'updated_at', ${isoTime("c.updated_at")})::text`;
 }

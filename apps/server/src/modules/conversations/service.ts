@@ -1,3 +1,5 @@
+import type { Static } from "typebox";
+import type { Conversation } from "../../../../../packages/contracts/src/index.ts";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { ConversationStatus } from "../../db/schema.ts";
@@ -16,12 +18,14 @@ import {
   removeTagFromConversation,
   resolveTag,
   type TagRef,
+  conversationTagsJson,
   tagsOfConversations,
 } from "../tags/service.ts";
 import { type PendingEvent, publishEvents } from "./activity.ts";
 import { type MessageInput, messageFrom, type PresentedMessage, writeMessage } from "./message-service.ts";
 import {
   type ConversationRow,
+  conversationJson,
   findConversation,
   insertConversation,
   lockConversation,
@@ -56,17 +60,25 @@ export interface ConversationFilter {
   limit?: number;
 }
 
+/** A conversation as the list sends it: presentConversation's fields, timestamps as ISO strings. */
+export type ListedConversation = Static<typeof Conversation>;
+
 /**
- * Conversations by last activity, newest first, one keyset page at a time. Each filter maps onto one
- * of the conversations indexes (see the EXPLAIN test); tags of the page come in one extra query.
+ * Conversations by last activity, newest first, one keyset page at a time, in one query: each filter
+ * maps onto one of the conversations indexes (see the EXPLAIN test), and each row comes back already
+ * rendered as the API's JSON, tags included (conversationJson).
  */
-export async function listConversations(ctx: AppContext, principal: Principal, filter: ConversationFilter) {
+async function conversationListPage(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ConversationFilter,
+): Promise<{ rows: string[]; next_cursor: string | null }> {
   const workspaceId = principal.workspaceId;
   // Checked up front, so a bad cursor is a 400 even when the filter short-cuts to an empty page.
   if (filter.cursor) decodeCursor(filter.cursor, ["date", "uuid"]);
   let query = ctx.db
     .selectFrom("conversations as c")
-    .selectAll("c")
+    .select([conversationJson(conversationTagsJson()).as("json"), "c.id"])
     .where("c.workspace_id", "=", workspaceId);
   if (filter.status) query = query.where("c.status", "=", filter.status);
   if (filter.inbox_id) query = query.where("c.inbox_id", "=", filter.inbox_id);
@@ -82,7 +94,7 @@ export async function listConversations(ctx: AppContext, principal: Principal, f
   else if (filter.assignee) query = query.where("c.assignee_id", "=", filter.assignee);
   if (filter.tag) {
     const tag = await findTagByName(ctx.db, workspaceId, filter.tag);
-    if (!tag) return { data: [], next_cursor: null };
+    if (!tag) return { rows: [], next_cursor: null };
     query = query.where(conversationHasTag(tag.id));
   }
   const page = await keysetPage(query, {
@@ -90,15 +102,26 @@ export async function listConversations(ctx: AppContext, principal: Principal, f
     cursor: filter.cursor,
     limit: filter.limit ?? 25,
   });
-  const tags = await tagsOfConversations(
-    ctx.db,
-    workspaceId,
-    page.data.map((c) => c.id),
-  );
-  return {
-    data: page.data.map((row) => presentConversation(row, tags.get(row.id) ?? [])),
-    next_cursor: page.next_cursor,
-  };
+  return { rows: page.data.map((row) => row.json), next_cursor: page.next_cursor };
+}
+
+export async function listConversations(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ConversationFilter,
+): Promise<{ data: ListedConversation[]; next_cursor: string | null }> {
+  const page = await conversationListPage(ctx, principal, filter);
+  return { data: page.rows.map((row) => JSON.parse(row)), next_cursor: page.next_cursor };
+}
+
+/** The list's response body, serialized: the rows are JSON already, so they are joined, not re-encoded. */
+export async function listConversationsBody(
+  ctx: AppContext,
+  principal: Principal,
+  filter: ConversationFilter,
+): Promise<string> {
+  const page = await conversationListPage(ctx, principal, filter);
+  return `{"data":[${page.rows.join(",")}],"next_cursor":${JSON.stringify(page.next_cursor)}}`;
 }
 
 export interface CreateConversationInput {

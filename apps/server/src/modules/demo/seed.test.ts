@@ -104,6 +104,8 @@ describe.each(databaseKinds)("the demo workspace on %s", (kind) => {
       .selectFrom("inboxes")
       .select(["name", "channel", "address"])
       .where("workspace_id", "=", workspaceId)
+      // The chat and callback inboxes of modules/widget/demo.ts are checked by the widget's tests.
+      .where("channel", "=", "email")
       .execute();
     expect(inboxes).toEqual([DEMO_INBOX]);
 

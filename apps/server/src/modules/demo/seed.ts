@@ -6,8 +6,12 @@ import { createContact, listContacts } from "../contacts/service.ts";
 import { updateConversation } from "../conversations/conversation-update.ts";
 import { postMessage } from "../conversations/message-service.ts";
 import { createConversation, listConversations, tagConversation } from "../conversations/service.ts";
+import { seedFeatures } from "../feature-requests/demo.ts";
+import { seedSuccess } from "../health/demo.ts";
 import { createInbox, listInboxes } from "../inboxes/service.ts";
+import { seedHelpCenter } from "../help-center/demo.ts";
 import { createTag, findTagByName } from "../tags/service.ts";
+import { seedDemoWidget } from "../widget/demo.ts";
 import { addMember, createWorkspace, upsertAgent } from "../workspaces/service.ts";
 import {
   type AgentKey,
@@ -55,6 +59,10 @@ export async function seedDemo(
   const inboxId = await seedInbox(ctx, team.dana, progress);
   const contacts = await seedCustomers(ctx, team.dana, progress);
   await seedConversations(ctx, team, inboxId, contacts, progress);
+  await seedHelpCenter(ctx, team.dana, progress);
+  await seedDemoWidget(ctx, team.dana, progress);
+  await seedFeatures(ctx, team.dana, progress);
+  await seedSuccess(ctx, team.dana, progress);
   return password ? { created: true, password } : { created: false };
 }
 

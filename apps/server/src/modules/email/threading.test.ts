@@ -74,6 +74,31 @@ describe.each(databaseKinds)("threading of received mail (%s)", (kind) => {
     expect((await conversationWith(`Re: ${subject}`)).length).toBe(0);
   });
 
+  it("puts a reply to a conversation merged since into the conversation it was merged into", async () => {
+    const subject = `Merged ${randomUUID().slice(0, 6)}`;
+    const firstId = mid();
+    const secondId = mid();
+    await deliver(rawMessage({ to: acme.address, subject: `${subject} one`, messageId: firstId }));
+    await deliver(rawMessage({ to: acme.address, subject: `${subject} two`, messageId: secondId }));
+    const [kept] = await conversationWith(`${subject} one`);
+    const [merged] = await conversationWith(`${subject} two`);
+    const merge = await acme.as.agent.post(`/api/v1/conversations/${kept.id}/merge`, { source_id: merged.id });
+    expect(merge.status).toBe(200);
+    await deliver(
+      rawMessage({
+        to: acme.address,
+        subject: `Re: ${subject} two`,
+        headers: { "In-Reply-To": secondId, References: secondId },
+      }),
+    );
+    const survivor = await eventually(async () => {
+      const current = await conversation(kept.id);
+      return current.message_count >= 3 ? current : undefined;
+    });
+    expect(survivor.message_count).toBe(3);
+    expect((await conversation(merged.id)).status).toBe("resolved");
+  });
+
   it("threads a reply whose parent is still waiting to be processed into the parent's conversation", async () => {
     const subject = `Out of order ${randomUUID().slice(0, 6)}`;
     const parentId = mid();

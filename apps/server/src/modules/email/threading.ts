@@ -1,5 +1,6 @@
 import type { Db } from "../../db/database.ts";
 import { getContact } from "../contacts/service.ts";
+import { survivorOf } from "../conversations/merge.ts";
 import { findConversation } from "../conversations/queries.ts";
 import { parseRecipient } from "./addresses.ts";
 import { normalizeMessageId, replyTargetOfMessageId } from "./message-id.ts";
@@ -54,7 +55,8 @@ export async function decideThread(db: Db, secret: string, input: ThreadInput): 
   if (token) {
     return {
       kind: "existing",
-      conversationId: token.conversationId,
+      // A conversation merged into another since: the reply joins the one it was merged into.
+      conversationId: await survivorOf(db, workspaceId, token.conversationId),
       via: "reply-token",
       outgoing: senderIsOwn,
       agentId: input.sender ? (input.own.agents.get(input.sender) ?? null) : null,
@@ -68,7 +70,7 @@ export async function decideThread(db: Db, secret: string, input: ThreadInput): 
   if (senderIsOwn || (await mayJoin(db, workspaceId, match.conversation_id, input.sender))) {
     return {
       kind: "existing",
-      conversationId: match.conversation_id,
+      conversationId: await survivorOf(db, workspaceId, match.conversation_id),
       via: "references",
       outgoing: false,
       agentId: null,

@@ -232,3 +232,11 @@ export async function tagsOfConversations(
 export function conversationHasTag(tagId: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`exists (select 1 from conversation_tags ct where ct.workspace_id = c.workspace_id and ct.conversation_id = c.id and ct.tag_id = ${tagId})`;
 }
+
+/**
+ * The tags of the conversation aliased `c`, as a JSON array of { id, name, color } ordered like
+ * tagsOfConversations, for queries that render conversations in the database (the list page).
+ */
+export function conversationTagsJson(): RawBuilder<unknown> {
+  return sql`coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name)) from conversation_tags ct join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id where ct.workspace_id = c.workspace_id and ct.conversation_id = c.id), '[]'::json)`;
+}

@@ -152,3 +152,13 @@ export async function memberIdsByEmail(db: Db, workspaceId: string): Promise<Map
     .execute();
   return new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
 }
+
+/** A workspace's id and name by its slug, for public pages addressed by slug (the help center). */
+export async function findWorkspaceBySlug(db: Db, slug: string) {
+  return db.selectFrom("workspaces").select(["id", "name", "slug"]).where("slug", "=", slug).executeTakeFirst();
+}
+
+/** A workspace's id, name and slug by its id, or undefined. */
+export async function findWorkspaceById(db: Db, id: string) {
+  return db.selectFrom("workspaces").select(["id", "name", "slug"]).where("id", "=", id).executeTakeFirst();
+}

@@ -1,0 +1,19 @@
+import type { AppContext } from "../../context.ts";
+import { onConversationEvent } from "./interruptions.ts";
+import { sendStep, STEP_QUEUE, type StepJob, TICK_QUEUE, tick } from "./scheduler.ts";
+
+/** Step sends retry a temporary failure with backoff (about an hour in all); the tick never retries, the next one runs in a minute. */
+export function defineSequenceJobs(ctx: AppContext): void {
+  ctx.jobs.define<StepJob>(STEP_QUEUE, { retryLimit: 6, retryDelay: 60, retryBackoff: true }, (data) =>
+    sendStep(ctx, data),
+  );
+  ctx.jobs.define(TICK_QUEUE, { retryLimit: 0, expireInSeconds: 600 }, async () => {
+    await tick(ctx);
+  });
+}
+
+/** Listens for human conversations (once, on the publishing instance) and ticks every minute. */
+export async function startSequences(ctx: AppContext): Promise<void> {
+  ctx.events.addSink((event) => onConversationEvent(ctx, event));
+  await ctx.jobs.boss.schedule(TICK_QUEUE, "* * * * *", {});
+}

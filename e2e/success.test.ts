@@ -1,0 +1,113 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
+import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+
+const DAY = 86_400_000;
+
+async function signIn(page: Page, app: AppFixture, url: string) {
+  await page.goto(`${app.server.url}${url}`);
+  await page.getByLabel("Email").fill(app.agent.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe.skipIf(!hasChromium)("customer success in Chromium", () => {
+  let app: AppFixture;
+  let browser: Browser;
+  let umbrella: string;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp("Successco"), launchBrowser()]);
+    // At risk: product usage stopped, and few of the seats bought are used.
+    const company = await app.api.post("/api/v1/companies", {
+      name: "Umbrella",
+      plan: "Scale",
+      mrr_cents: 250_000,
+      seats: 20,
+      seats_used: 2,
+    });
+    umbrella = company.body.id;
+    await app.api.post("/api/v1/contacts", {
+      name: "Alice Ash",
+      email: "alice@umbrella.test",
+      company_id: umbrella,
+    });
+    await app.api.post("/api/v1/events", {
+      name: "report.run",
+      company_id: umbrella,
+      quantity: 40,
+      occurred_at: new Date(Date.now() - 45 * DAY).toISOString(),
+    });
+    // Upsell: nearly every seat used.
+    const initech = await app.api.post("/api/v1/companies", { name: "Initech", seats: 20, seats_used: 19 });
+    for (const id of [umbrella, initech.body.id])
+      await app.api.post(`/api/v1/companies/${id}/health/recompute`);
+    conversationId = await app.customerWrites({
+      name: "Alice Ash",
+      email: "alice@umbrella.test",
+      subject: "Thinking about cancelling",
+      body: "We barely use it lately.",
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.destroy();
+  });
+
+  it("lists at-risk and upsell companies with reasons, and flags the customer beside the conversation", async () => {
+    // Wide enough for the customer sidebar beside the conversation.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = watchErrors(page);
+    await signIn(page, app, "/conversations");
+    await page.getByRole("link", { name: "Customer health" }).click();
+    await page.waitForURL(/\/success$/);
+    const atRisk = page.getByRole("list", { name: "At risk" });
+    await atRisk.getByText("Umbrella").waitFor();
+    await atRisk.getByText("No product usage in 30 days").waitFor();
+    await atRisk.getByText("Using 2 of 20 seats").waitFor();
+    await screenshot(page, "success-at-risk");
+
+    await page.getByRole("link", { name: "Upsell prospect" }).click();
+    const upsell = page.getByRole("list", { name: "Upsell prospect" });
+    await upsell.getByText("Initech").waitFor();
+    await upsell.getByText("Using 19 of 20 seats").waitFor();
+
+    await page.goto(`${app.server.url}/conversations/${conversationId}`);
+    const health = page.getByRole("region", { name: "Health" });
+    await health.getByText("At risk").waitFor();
+    await health.getByText("No product usage in 30 days").waitFor();
+    await screenshot(page, "success-sidebar");
+    // The signed-out session probe answers 401 before sign-in; nothing else may fail.
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+    await context.close();
+  });
+
+  it("offers a customer who wants to leave a pause first, on the signed page", async () => {
+    const link = await app.api.post(`/api/v1/companies/${umbrella}/billing/pause-link`, {});
+    expect(link.status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = watchErrors(page);
+    await page.goto(link.body.url);
+    await page.getByRole("heading", { name: "Before you go" }).waitFor();
+    await page.getByLabel("Pause for 3 months").check();
+    await page.getByLabel(/Would you tell us why/).fill("Budget freeze until spring");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText("Umbrella is paused for 3 months").waitFor();
+    await screenshot(page, "success-pause-page");
+    expect(errors).toEqual([]);
+    const billing = await app.api.get(`/api/v1/companies/${umbrella}/billing`);
+    expect(billing.body.choices[0]).toMatchObject({
+      choice: "pause",
+      months: 3,
+      reason: "Budget freeze until spring",
+    });
+    await context.close();
+  });
+});

@@ -1,0 +1,295 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWidgetBuilt } from "../scripts/build-widget.js";
+import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
+import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
+import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
+import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+
+/*
+ * The widget on a customer's site, in a real Chromium: a host page on another origin (with CSS that
+ * tries to break it) embeds the snippet; the visitor writes; the agent app in a second browser
+ * context sees the chat arrive live and answers; the visitor sees the answer.
+ */
+describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
+  let app: AppFixture;
+  let browser: Browser;
+  let host: Server;
+  let hostUrl: string;
+  let key: string;
+  let visitorContext: BrowserContext;
+  let visitor: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    await ensureWidgetBuilt({ log: () => {} });
+    [app, browser] = await Promise.all([startApp("Acme"), launchBrowser()]);
+    const inbox = await app.api.post("/api/v1/inboxes", { name: "Website chat", channel: "chat" });
+    await app.api.post("/api/v1/inboxes", { name: "Call me back", channel: "callback" });
+    const widget = await app.api.get(`/api/v1/inboxes/${inbox.body.id}/widget`);
+    key = widget.body.public_key;
+
+    host = createServer((request, response) => {
+      const page = new URL(request.url ?? "/", "http://x").searchParams.get("page") ?? "plain";
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(hostPage(app.server.url, key, page));
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    const saved = await app.api.put(`/api/v1/inboxes/${inbox.body.id}/widget`, {
+      allowed_origins: [hostUrl],
+      respect_business_hours: false,
+      greeting: "Hi! Ask us anything.",
+    });
+    expect(saved.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => host?.close(resolve));
+    await app?.destroy();
+  });
+
+  /** The chat frame lives in the loader's closed shadow root, so it is found among the page's frames. */
+  async function chatFrame(page: Page): Promise<Frame> {
+    for (let i = 0; i < 100; i++) {
+      const frame = page.frames().find((f) => f.url().includes("/widget/frame/"));
+      if (frame) {
+        await frame.waitForSelector("textarea, .notice");
+        return frame;
+      }
+      await page.waitForTimeout(100);
+    }
+    throw new Error("the chat frame did not appear");
+  }
+
+  async function signedInAgent(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.server.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel("Email").fill(app.agent.email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/conversations\?/);
+    await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: /^All/ }).click();
+    await page.locator(".connection-live").waitFor();
+    return page;
+  }
+
+  it("loads only the small loader until the visitor opens the chat, despite hostile page CSS", async () => {
+    visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    visitor = await visitorContext.newPage();
+    visitor.setDefaultTimeout(10_000);
+    errors = watchErrors(visitor);
+    const requested: string[] = [];
+    visitor.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    await visitor.goto(`${hostUrl}/?page=hostile`);
+    await visitor.waitForFunction(
+      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
+    );
+    expect(requested).toContain("/widget.js");
+    expect(requested).not.toContain("/widget/assets/widget.js");
+    // The host page cannot see into the launcher: its root is closed.
+    expect(
+      await visitor.evaluate(() => document.querySelector("[data-keepwell]")?.shadowRoot ?? null),
+    ).toBeNull();
+
+    // A real click on the launcher in the corner (the page's `button { display: none }` does not reach it).
+    await visitor.mouse.click(1280 - 20 - 28, 800 - 20 - 28);
+    const frame = await chatFrame(visitor);
+    expect(requested).toContain("/widget/assets/widget.js");
+    await frame.getByText("Hi! Ask us anything.").waitFor();
+    expect(await frame.evaluate(() => getComputedStyle(document.querySelector("h1")!).fontSize)).toBe("16px");
+    await screenshot(visitor, "widget-open-en");
+  });
+
+  it("lets the visitor chat with an agent who sees it live in the agent app and answers", async () => {
+    const frame = await chatFrame(visitor);
+    await frame.locator("[data-testid=offline]").waitFor();
+    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const agent = await signedInAgent(agentContext);
+    // An agent coming online changes what the open widget promises.
+    await frame.getByText("We usually reply in a few minutes").waitFor();
+
+    await frame.getByLabel("Write a message…").fill("Hello from the pricing page, is there a yearly plan?");
+    await frame.getByLabel("Write a message…").press("Enter");
+    await frame.locator(".bubble.visitor", { hasText: "yearly plan" }).waitFor();
+    await frame.getByText("Sending…").waitFor({ state: "detached" });
+
+    const row = agent.getByRole("link", { name: /yearly plan/ });
+    await row.waitFor();
+    await row.click();
+    await agent.locator(".message-text", { hasText: "Hello from the pricing page" }).waitFor();
+    await agent.getByLabel("Reply to the customer").fill("Yes! Yearly saves two months.");
+    await agent.getByRole("button", { name: "Send", exact: true }).click();
+
+    const answer = frame.locator(".row.agent", { hasText: "Yearly saves two months" });
+    await answer.waitFor();
+    expect(await answer.locator(".name").textContent()).toBe("Dana");
+    await screenshot(visitor, "widget-conversation");
+
+    // A reload keeps the visitor's history: the token stays in the frame's own storage.
+    await visitor.reload();
+    await visitor.waitForFunction(
+      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
+    );
+    await visitor.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    const again = await chatFrame(visitor);
+    await again.locator(".row.agent", { hasText: "Yearly saves two months" }).waitFor();
+    await agentContext.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("takes a callback request from the widget into the callback queue, where it is worked", async () => {
+    const frame = await chatFrame(visitor);
+    await frame.getByRole("button", { name: "Call me back" }).click();
+    await frame.getByLabel("Phone number").fill("12");
+    await frame.getByRole("button", { name: "Request a call" }).click();
+    await frame.getByRole("alert").waitFor();
+    expect(await frame.getByRole("alert").textContent()).toMatch(/not a valid phone number/);
+    await frame.getByLabel("Phone number").fill("+44 20 7946 0958");
+    await frame.getByLabel("What is it about?").fill("Talk about the yearly plan");
+    await frame.getByRole("button", { name: "Request a call" }).click();
+    await frame.getByText("Thanks! We'll call you at +442079460958.").waitFor();
+    await screenshot(visitor, "widget-callback-requested");
+
+    // An agent works it from the callback queue in the agent app: call, then record the outcome.
+    const agentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const agent = await signedInAgent(agentContext);
+    await agent.getByRole("list", { name: "More" }).getByRole("link", { name: "Callbacks" }).click();
+    const row = agent
+      .getByRole("listitem", { name: /Callback for/ })
+      .filter({ hasText: "Talk about the yearly plan" });
+    await row.waitFor();
+    expect(await row.getByRole("link", { name: /Call now/ }).getAttribute("href")).toBe("tel:+442079460958");
+    await row.getByLabel("Outcome").selectOption("reached");
+    await row.getByLabel("Notes").fill("Agreed on the yearly plan");
+    await screenshot(agent, "callback-queue");
+    await row.getByRole("button", { name: "Record the call" }).click();
+    await row.waitFor({ state: "detached" });
+    const done = await app.api.get("/api/v1/callbacks?state=done");
+    const request = done.body.data.find((c: { phone: string }) => c.phone === "+442079460958");
+    expect(request).toMatchObject({
+      reason: "Talk about the yearly plan",
+      state: "done",
+      outcome: "reached",
+      attempts: 1,
+    });
+    expect(request.speed_of_answer_ms).toBeGreaterThan(0);
+    await agentContext.close();
+    await frame.getByRole("button", { name: "Back to chat" }).click();
+    await frame.getByLabel("Write a message…").waitFor();
+  });
+
+  it("speaks Bengali to a Bengali browser", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "bn-BD" });
+    const page = await context.newPage();
+    await page.goto(`${hostUrl}/`);
+    await page.waitForFunction(
+      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
+    );
+    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    const frame = await chatFrame(page);
+    await frame.getByRole("heading", { name: "আমাদের সাথে চ্যাট করুন" }).waitFor();
+    await frame.getByPlaceholder("একটি বার্তা লিখুন…").waitFor();
+    await screenshot(page, "widget-open-bn");
+    await context.close();
+  });
+
+  it("does not link a forged identity to the customer it claims to be", async () => {
+    const victim = await app.api.post("/api/v1/contacts", {
+      name: "Grace Victim",
+      email: "grace@victim.test",
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${hostUrl}/?page=forged`);
+    await page.waitForFunction(
+      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
+    );
+    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    const frame = await chatFrame(page);
+    await frame.getByLabel("Write a message…").fill("I am Grace, show me my invoices");
+    await frame.getByLabel("Write a message…").press("Enter");
+    await frame.getByText("Sending…").waitFor({ state: "detached" });
+    const list = await app.api.get(`/api/v1/conversations?contact_id=${victim.body.id}`);
+    expect(list.body.data).toEqual([]);
+    await context.close();
+  });
+});
+
+describe.skipIf(!hasChromium)("the chat widget's settings in the agent app", () => {
+  let app: AppFixture;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp("Initech"), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.destroy();
+  });
+
+  it("lets an admin create the chat inbox, set its greeting and copy the snippet", async () => {
+    const email = `admin-${Date.now()}@initech.test`;
+    const adminId = await upsertAgent(app.server.ctx.db, email, "Ada Admin", await hashPassword(PASSWORD));
+    await addMember(app.server.ctx.db, app.workspace.workspaceId, adminId, "admin");
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = watchErrors(page);
+    await page.goto(`${app.server.url}/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/conversations/);
+    await page.goto(`${app.server.url}/settings/widget`);
+    await page.getByRole("button", { name: "Create a chat inbox" }).click();
+    const snippet = page.getByLabel("Embed snippet");
+    await snippet.waitFor();
+    expect(await snippet.inputValue()).toMatch(
+      /<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" data-keepwell-widget="kwc_/,
+    );
+
+    await page.getByLabel("Greeting").fill("Hello from Initech support");
+    await page.getByLabel("Allowed sites (one origin per line; empty allows any site)").fill("not a site");
+    await page.getByRole("button", { name: "Save widget" }).click();
+    await page.locator(".field-error").first().waitFor();
+    await page
+      .getByLabel("Allowed sites (one origin per line; empty allows any site)")
+      .fill("https://www.initech.test");
+    await page.getByRole("button", { name: "Save widget" }).click();
+    await page.getByText("Saved").waitFor();
+    await page.getByRole("button", { name: "Create a secret" }).click();
+    expect(await page.getByLabel("Identity secret").inputValue()).toMatch(/^[0-9a-f]{64}$/);
+    await screenshot(page, "widget-settings");
+
+    const inboxes = await app.api.get("/api/v1/inboxes");
+    const chat = inboxes.body.data.find((i: { channel: string }) => i.channel === "chat");
+    const widget = await app.api.get(`/api/v1/inboxes/${chat.id}/widget`);
+    expect(widget.body).toMatchObject({
+      greeting: "Hello from Initech support",
+      allowed_origins: ["https://www.initech.test"],
+      identity_secret_set: true,
+    });
+    // The 401 of the session probe before sign-in and the 400 of the refused origin are expected.
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+  });
+});
+
+function hostPage(keepwell: string, key: string, kind: string): string {
+  const hostile =
+    kind === "hostile"
+      ? `<style>* { font-size: 40px !important; color: red !important; } button, iframe { display: none !important; }</style>`
+      : "";
+  const identify =
+    kind === "forged"
+      ? `<script>window.Keepwell = { q: [["identify", { user_id: "grace-1", email: "grace@victim.test", name: "Grace", user_hash: "${"ab".repeat(32)}" }]] };</script>`
+      : "";
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Customer site</title>${hostile}</head>
+<body><h1>Pricing</h1><p>Plans for every team.</p>${identify}
+<script src="${keepwell}/widget.js" data-keepwell-widget="${key}" async></script></body></html>`;
+}
