@@ -103,6 +103,21 @@ describe.skipIf(!hasChromium)("settings in Chromium", () => {
     const stored = await app.api.get(`/api/v1/inboxes/${sales?.id}/smtp`);
     expect(stored.body).toMatchObject({ mode: "smtp", host: "smtp.example.com", port: 587 });
 
+    // IMAP polling that cannot connect says so on the inbox, with counts; it never stops silently.
+    const imap = page.getByRole("form", { name: "IMAP polling" });
+    await imap.getByLabel("IMAP host").fill("127.0.0.1");
+    await imap.getByLabel("IMAP port").fill("1");
+    await imap.getByLabel("IMAP username").fill("sales");
+    await imap.getByLabel("IMAP password").fill("not-a-real-password");
+    await imap.getByLabel(/TLS from the start/).uncheck();
+    await imap.getByRole("button", { name: "Save IMAP" }).click();
+    const imapStatus = imap.getByRole("status", { name: "IMAP status" });
+    await imapStatus.getByText(/0\s+imported/).waitFor();
+    await imapStatus.getByRole("button", { name: "Poll now" }).click();
+    await imapStatus.getByText(/Polling fails:/).waitFor({ timeout: 30_000 });
+    await imapStatus.scrollIntoViewIfNeeded();
+    await screenshot(page, "settings-imap-status");
+
     // The survey of the Support inbox: a bad delay is refused by its field, a good one is kept.
     const survey = page.getByRole("form", { name: "Survey of Support" });
     await survey.getByLabel(/Ask customers to rate/).check();

@@ -19,6 +19,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
   let host: Server;
   let hostUrl: string;
   let key: string;
+  let inboxId: string;
   let visitorContext: BrowserContext;
   let visitor: Page;
   let errors: string[];
@@ -30,6 +31,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await app.api.post("/api/v1/inboxes", { name: "Call me back", channel: "callback" });
     const widget = await app.api.get(`/api/v1/inboxes/${inbox.body.id}/widget`);
     key = widget.body.public_key;
+    inboxId = inbox.body.id;
 
     host = createServer((request, response) => {
       const page = new URL(request.url ?? "/", "http://x").searchParams.get("page") ?? "plain";
@@ -184,6 +186,37 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await frame.getByLabel("Write a message…").waitFor();
   });
 
+  it("asks the visitor how it went once the chat is resolved, and the agent sees the answer", async () => {
+    const frame = await chatFrame(visitor);
+    const settings = await app.api.put(`/api/v1/inboxes/${inboxId}/survey-settings`, {
+      enabled: true,
+      delay_minutes: 0,
+    });
+    expect(settings.status).toBe(200);
+    const list = await app.api.get(`/api/v1/conversations?inbox_id=${inboxId}&status=open`);
+    const conversationId = list.body.data[0].id as string;
+    expect(
+      (await app.api.patch(`/api/v1/conversations/${conversationId}`, { status: "resolved" })).status,
+    ).toBe(200);
+
+    const survey = frame.locator("[data-testid=survey]");
+    await survey.getByText("How would you rate the help you received?").waitFor();
+    await survey.getByRole("button", { name: /Good/ }).click();
+    await survey.locator("button[aria-pressed=true]", { hasText: "Good" }).waitFor();
+    // A later click changes the answer.
+    await survey.getByRole("button", { name: /Bad/ }).click();
+    await survey.locator("button[aria-pressed=true]", { hasText: "Bad" }).waitFor();
+    await survey.getByLabel("What could we have done better?").fill("The yearly price was hard to find.");
+    await survey.getByRole("button", { name: "Send" }).click();
+    await survey.getByText("Thank you, we read every comment.").waitFor();
+    await screenshot(visitor, "widget-survey-answered");
+
+    const thread = await app.api.get(`/api/v1/conversations/${conversationId}/messages?limit=100`);
+    const lines = thread.body.data.map((m: { body_text: string }) => m.body_text).join("\n");
+    expect(lines).toContain("changed their survey answer from “good” to “bad”");
+    expect(lines).toContain("Survey comment (bad): “The yearly price was hard to find.”");
+  });
+
   it("speaks Bengali to a Bengali browser", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "bn-BD" });
     const page = await context.newPage();
@@ -262,7 +295,7 @@ describe.skipIf(!hasChromium)("the chat widget's settings in the agent app", () 
       .getByLabel("Allowed sites (one origin per line; empty allows any site)")
       .fill("https://www.initech.test");
     await page.getByRole("button", { name: "Save widget" }).click();
-    await page.getByText("Saved").waitFor();
+    await page.getByText("Saved", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Create a secret" }).click();
     expect(await page.getByLabel("Identity secret").inputValue()).toMatch(/^[0-9a-f]{64}$/);
     await screenshot(page, "widget-settings");

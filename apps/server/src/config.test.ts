@@ -37,6 +37,7 @@ describe("configuration", () => {
       KEEPWELL_WEB: "maybe",
       TRUST_PROXY: "not-an-ip",
       LOG_LEVEL: "loud",
+      KEEPWELL_STRIPE_API_BASE: "stripe.local",
     });
     expect(problems.join("\n")).toMatch(/PORT must be a whole number/);
     expect(problems.join("\n")).toMatch(/DATABASE_URL must start with postgres/);
@@ -45,7 +46,8 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/KEEPWELL_WEB must be true or false/);
     expect(problems.join("\n")).toMatch(/TRUST_PROXY entries must be IP/);
     expect(problems.join("\n")).toMatch(/LOG_LEVEL must be one of/);
-    expect(problems).toHaveLength(7);
+    expect(problems.join("\n")).toMatch(/KEEPWELL_STRIPE_API_BASE must be an http\(s\) origin/);
+    expect(problems).toHaveLength(8);
   });
 
   it("refuses to run with both the web and the worker part switched off", () => {

@@ -21,6 +21,8 @@ export interface Config {
   smtp: SmtpConfig;
   /** How often IMAP inboxes are polled, in seconds. */
   imapPollSeconds: number;
+  /** Where outgoing Stripe calls go instead of Stripe's own API (a Stripe mock); unset: Stripe. */
+  stripeApiBase: string | undefined;
 }
 
 export interface SmtpConfig {
@@ -102,6 +104,13 @@ export function loadConfig(env: Env = process.env): Config {
     problems,
   );
 
+  const stripeApiBase = env.KEEPWELL_STRIPE_API_BASE || undefined;
+  if (stripeApiBase && !/^https?:\/\/[^/]+\/?$/.test(stripeApiBase)) {
+    problems.push(
+      `KEEPWELL_STRIPE_API_BASE must be an http(s) origin such as http://127.0.0.1:12111 (got "${stripeApiBase}")`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -119,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     smtp,
     imapPollSeconds,
+    stripeApiBase,
   };
 }
 

@@ -184,6 +184,14 @@ const teamSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import("./screens/settings/TeamSettings.tsx"), "TeamSettings"),
 });
 
+const savedRepliesSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "saved-replies",
+  component: lazyRouteComponent(
+    () => import("./screens/settings/SavedRepliesSettings.tsx"),
+    "SavedRepliesSettings",
+  ),
+});
 const tagSettingsRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: "tags",
@@ -236,6 +244,7 @@ const routeTree = rootRoute.addChildren([
     successRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,
+      savedRepliesSettingsRoute,
       profileSettingsRoute,
       notificationSettingsRoute,
       workspaceSettingsRoute,

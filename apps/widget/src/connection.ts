@@ -30,6 +30,15 @@ export interface Availability {
   reply_time: "minutes" | "hours" | "day";
 }
 
+/** The satisfaction question after a resolve; question null means the widget's own translated words. */
+export interface ChatSurvey {
+  survey_id: string;
+  question: string | null;
+  choices: string[];
+  rating: string | null;
+  comment: string | null;
+}
+
 export interface ChatState {
   status: "connecting" | "ready" | "reconnecting" | "refused";
   messages: ChatMessage[];
@@ -38,6 +47,7 @@ export interface ChatState {
   availability: Availability | null;
   email: string | null;
   error: string | null;
+  survey: ChatSurvey | null;
 }
 
 type Frame = Record<string, unknown> & { type: string };
@@ -51,6 +61,7 @@ export class ChatConnection {
     availability: null,
     email: null,
     error: null,
+    survey: null,
   };
   readonly #key: string;
   readonly #storageKey: string;
@@ -174,6 +185,7 @@ export class ChatConnection {
           status: "ready",
           messages: [...merged.filter((m) => !m.state), ...pending],
           availability: frame.availability as Availability,
+          survey: (frame.survey as ChatSurvey | null) ?? null,
         });
         for (const message of pending) this.#sendFrame(message);
         if (Object.keys(this.#attributes).length > 0)
@@ -202,6 +214,13 @@ export class ChatConnection {
         return;
       case "seen":
         this.#set({ seenAt: String(frame.at) });
+        return;
+      case "status":
+        // A reopened chat is a conversation again: the question belonged to the resolve before.
+        if (frame.status !== "resolved") this.#set({ survey: null });
+        return;
+      case "survey":
+        this.#set({ survey: frame.survey as ChatSurvey, error: null });
         return;
       case "email_saved":
         this.#set({ email: String(frame.email), error: null });
@@ -289,6 +308,17 @@ export class ChatConnection {
 
   read(): void {
     this.#raw({ type: "read" });
+  }
+
+  /** A click on a survey choice; a later click changes the answer. */
+  rate(rating: string): void {
+    const survey = this.state.survey;
+    if (survey) this.#raw({ type: "survey_rate", survey_id: survey.survey_id, rating });
+  }
+
+  comment(text: string): void {
+    const survey = this.state.survey;
+    if (survey) this.#raw({ type: "survey_comment", survey_id: survey.survey_id, comment: text });
   }
 
   saveEmail(email: string): void {

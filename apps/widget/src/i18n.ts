@@ -31,6 +31,14 @@ export const en = {
   identityRequired: "Please sign in to chat with us.",
   human: "A person from our team reads every message.",
   maybeHelps: "These articles might help — or just send your message:",
+  rateQuestion: "How would you rate the help you received?",
+  great: "Great",
+  good: "Good",
+  okay: "Okay",
+  bad: "Bad",
+  rateComment: "What could we have done better?",
+  rateSend: "Send",
+  rateThanks: "Thank you, we read every comment.",
 };
 
 export type Text = typeof en;
@@ -66,6 +74,14 @@ const bn: Text = {
   identityRequired: "চ্যাট করতে অনুগ্রহ করে সাইন ইন করুন।",
   human: "আমাদের দলের একজন মানুষ প্রতিটি বার্তা পড়েন।",
   maybeHelps: "এই লেখাগুলো কাজে লাগতে পারে — অথবা আপনার বার্তাটি পাঠিয়ে দিন:",
+  rateQuestion: "আপনি যে সাহায্য পেয়েছেন তা কেমন ছিল?",
+  great: "দারুণ",
+  good: "ভালো",
+  okay: "মোটামুটি",
+  bad: "খারাপ",
+  rateComment: "আমরা আর কী ভালো করতে পারতাম?",
+  rateSend: "পাঠান",
+  rateThanks: "ধন্যবাদ, আমরা প্রতিটি মন্তব্য পড়ি।",
 };
 
 const mr: Text = {
@@ -99,6 +115,14 @@ const mr: Text = {
   identityRequired: "चॅट करण्यासाठी कृपया साइन इन करा.",
   human: "आमच्या टीममधील एक व्यक्ती प्रत्येक संदेश वाचते.",
   maybeHelps: "हे लेख उपयोगी पडू शकतात — किंवा तुमचा संदेश पाठवा:",
+  rateQuestion: "तुम्हाला मिळालेली मदत कशी वाटली?",
+  great: "उत्तम",
+  good: "चांगली",
+  okay: "ठीक",
+  bad: "वाईट",
+  rateComment: "आम्ही आणखी काय चांगले करू शकलो असतो?",
+  rateSend: "पाठवा",
+  rateThanks: "धन्यवाद, आम्ही प्रत्येक प्रतिक्रिया वाचतो.",
 };
 
 const ta: Text = {
@@ -132,6 +156,14 @@ const ta: Text = {
   identityRequired: "அரட்டையடிக்க உள்நுழையவும்.",
   human: "எங்கள் குழுவில் ஒருவர் ஒவ்வொரு செய்தியையும் படிக்கிறார்.",
   maybeHelps: "இந்தக் கட்டுரைகள் உதவக்கூடும் — அல்லது உங்கள் செய்தியை அனுப்புங்கள்:",
+  rateQuestion: "உங்களுக்குக் கிடைத்த உதவியை எப்படி மதிப்பிடுவீர்கள்?",
+  great: "மிகச் சிறப்பு",
+  good: "நன்று",
+  okay: "பரவாயில்லை",
+  bad: "மோசம்",
+  rateComment: "நாங்கள் இன்னும் என்ன சிறப்பாகச் செய்திருக்கலாம்?",
+  rateSend: "அனுப்பு",
+  rateThanks: "நன்றி, ஒவ்வொரு கருத்தையும் நாங்கள் படிக்கிறோம்.",
 };
 
 const ha: Text = {
@@ -165,6 +197,14 @@ const ha: Text = {
   identityRequired: "Da fatan za a shiga don yin hira.",
   human: "Mutum daga ƙungiyarmu yana karanta kowane saƙo.",
   maybeHelps: "Waɗannan makaloli za su iya taimaka — ko kuma ka aika saƙonka:",
+  rateQuestion: "Yaya za ka kimanta taimakon da ka samu?",
+  great: "Madalla",
+  good: "Mai kyau",
+  okay: "Ba laifi",
+  bad: "Mara kyau",
+  rateComment: "Me za mu iya yi mafi kyau?",
+  rateSend: "Aika",
+  rateThanks: "Na gode, muna karanta kowane sharhi.",
 };
 
 const yo: Text = {
@@ -198,6 +238,14 @@ const yo: Text = {
   identityRequired: "Ẹ jọ̀wọ́ wọlé kí ẹ tó lè bá wa sọ̀rọ̀.",
   human: "Ènìyàn kan nínú ẹgbẹ́ wa ń ka gbogbo ọ̀rọ̀.",
   maybeHelps: "Àwọn àpilẹ̀kọ wọ̀nyí lè ràn yín lọ́wọ́ — tàbí ẹ fi ọ̀rọ̀ yín ránṣẹ́:",
+  rateQuestion: "Báwo ni ẹ ṣe máa ṣe àyẹ̀wò ìrànlọ́wọ́ tí ẹ rí gbà?",
+  great: "Ó dára gan-an",
+  good: "Ó dára",
+  okay: "Kò burú",
+  bad: "Kò dára",
+  rateComment: "Kí ni a lè ti ṣe dáadáa jù?",
+  rateSend: "Fi ránṣẹ́",
+  rateThanks: "A dúpẹ́, a máa ń ka gbogbo ọ̀rọ̀ ìwòye.",
 };
 
 export const texts: Record<string, Text> = { en, bn, mr, ta, ha, yo };

@@ -7,6 +7,7 @@ import {
   ChatConnection,
   type ChatMessage,
   type ChatState,
+  type ChatSurvey,
 } from "./connection.ts";
 import { fill, pickLanguage, type Text, texts } from "./i18n.ts";
 import { STYLES } from "./styles.ts";
@@ -159,6 +160,11 @@ function ChatView(props: {
     list.current?.scrollTo({ top: list.current.scrollHeight });
     if (document.hasFocus()) connection?.read();
   }, [count, connection]);
+  // The question arrives below the last message: bring it into view.
+  const surveyId = chat?.survey?.survey_id;
+  useEffect(() => {
+    if (surveyId) list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [surveyId]);
 
   if (chat?.status === "refused") return <p class="notice">{t.identityRequired}</p>;
 
@@ -188,6 +194,7 @@ function ChatView(props: {
           <p class="meta right">{t.seen}</p>
         )}
         {chat?.typing && <p class="meta">{fill(t.typing, { name: chat.typing })}</p>}
+        {chat?.survey && connection && <Survey t={t} survey={chat.survey} connection={connection} />}
         {offline && config?.offline_behaviour === "ask_email" && (
           <EmailForm t={t} email={chat?.email ?? null} onSave={(email) => connection?.saveEmail(email)} />
         )}
@@ -307,6 +314,56 @@ function Message({
           </button>
         )}
       </div>
+    </div>
+  );
+}
+
+const CHOICE_MARKS: Record<string, string> = { great: "😀", good: "😊", okay: "😐", bad: "😞" };
+
+/** The satisfaction question, inline after a resolve: one click answers, a later click changes it. */
+function Survey({ t, survey, connection }: { t: Text; survey: ChatSurvey; connection: Connection }) {
+  const [comment, setComment] = useState("");
+  const labels: Record<string, string> = { great: t.great, good: t.good, okay: t.okay, bad: t.bad };
+  return (
+    <div class="survey" data-testid="survey">
+      <fieldset class="choices">
+        <legend>{survey.question || t.rateQuestion}</legend>
+        {survey.choices.map((choice) => (
+          <button
+            key={choice}
+            type="button"
+            data-choice={choice}
+            aria-pressed={survey.rating === choice}
+            onClick={() => connection.rate(choice)}
+          >
+            <span aria-hidden="true">{CHOICE_MARKS[choice]}</span> {labels[choice] ?? choice}
+          </button>
+        ))}
+      </fieldset>
+      {survey.rating &&
+        (survey.comment ? (
+          <p class="meta">{t.rateThanks}</p>
+        ) : (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (comment.trim()) connection.comment(comment.trim());
+            }}
+          >
+            <label>
+              {t.rateComment}
+              <textarea
+                rows={2}
+                maxLength={2000}
+                value={comment}
+                onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+              />
+            </label>
+            <button type="submit" class="send" disabled={!comment.trim()}>
+              {t.rateSend}
+            </button>
+          </form>
+        ))}
     </div>
   );
 }

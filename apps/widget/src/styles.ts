@@ -37,4 +37,11 @@ button{font:inherit;cursor:pointer}
 .callback{margin:12px;overflow-y:auto}
 label{display:flex;flex-direction:column;gap:4px;font-size:12.5px}
 .pair{display:flex;gap:8px}
+.survey{display:flex;flex-direction:column;gap:8px;padding:10px;background:#fff;border:1px solid #e5e7eb;border-radius:10px}
+.survey p{margin:0}
+.choices{display:flex;gap:6px;flex-wrap:wrap;border:0;margin:0;padding:0;min-width:0}
+.choices legend{padding:0;margin-bottom:8px;width:100%}
+.choices button{flex:1;border:1px solid #d1d5db;border-radius:8px;background:#fff;padding:6px 4px;min-height:36px}
+.choices button[aria-pressed=true]{border-color:var(--kw-color);background:var(--kw-color);color:#fff}
+.survey form{display:flex;flex-direction:column;gap:6px}
 `;

@@ -8,6 +8,7 @@ import * as widget from "./migrations/2026_11_28_005_widget.ts";
 import * as helpCenter from "./migrations/2026_11_28_006_help_center.ts";
 import * as customerSuccess from "./migrations/2026_11_28_007_customer_success.ts";
 import * as sequencesFeatures from "./migrations/2026_11_28_008_sequences_features.ts";
+import * as savedReplies from "./migrations/2026_11_28_009_saved_replies.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_28_006_help_center": helpCenter,
   "2026_11_28_007_customer_success": customerSuccess,
   "2026_11_28_008_sequences_features": sequencesFeatures,
+  "2026_11_28_009_saved_replies": savedReplies,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

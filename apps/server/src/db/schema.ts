@@ -113,7 +113,11 @@ export interface CompaniesTable {
   signup_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   renewal_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   owner_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
-  lifecycle_stage: ColumnType<LifecycleStage | null, LifecycleStage | null | undefined, LifecycleStage | null>;
+  lifecycle_stage: ColumnType<
+    LifecycleStage | null,
+    LifecycleStage | null | undefined,
+    LifecycleStage | null
+  >;
   stripe_customer_id: ColumnType<string | null, string | null | undefined, string | null>;
   billing_status: ColumnType<BillingStatus | null, BillingStatus | null | undefined, BillingStatus | null>;
 }
@@ -193,6 +197,16 @@ export interface TagsTable {
   name: string;
   color: Generated<string>;
   created_at: CreatedAt;
+}
+
+export interface SavedRepliesTable {
+  workspace_id: string;
+  id: Generated<string>;
+  name: string;
+  body: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ConversationTagsTable {
@@ -711,7 +725,14 @@ export interface CallbackAttemptsTable {
 
 /* Customer success (migration 2026_11_28_007): usage, health, Stripe mirror, dunning, pause. */
 export type LifecycleStage = "trial" | "onboarding" | "active" | "renewal" | "churned";
-export type BillingStatus = "trialing" | "active" | "past_due" | "paused" | "canceled" | "unpaid" | "incomplete";
+export type BillingStatus =
+  | "trialing"
+  | "active"
+  | "past_due"
+  | "paused"
+  | "canceled"
+  | "unpaid"
+  | "incomplete";
 
 export interface UsageEventsTable {
   workspace_id: string;
@@ -755,7 +776,11 @@ export interface BillingSettingsTable {
   stripe_webhook_secret: string | null;
   grace_days: Generated<number>;
   reminder_days: ColumnType<number[], number[] | undefined, number[]>;
-  after_grace: ColumnType<"pause" | "cancel" | "none", "pause" | "cancel" | "none" | undefined, "pause" | "cancel" | "none">;
+  after_grace: ColumnType<
+    "pause" | "cancel" | "none",
+    "pause" | "cancel" | "none" | undefined,
+    "pause" | "cancel" | "none"
+  >;
   sender_agent_id: string | null;
   update_card_url: string | null;
   inbox_id: string | null;
@@ -974,6 +999,7 @@ export interface DB {
   attachments: AttachmentsTable;
   tags: TagsTable;
   conversation_tags: ConversationTagsTable;
+  saved_replies: SavedRepliesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   webhooks: WebhooksTable;

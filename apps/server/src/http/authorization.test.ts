@@ -33,6 +33,8 @@ function paramsOf(url: string): string[] {
 const validBodies: Record<string, unknown> = {
   "POST /api/v1/conversations/:id/messages": { kind: "note", body_text: "probe" },
   "POST /api/v1/conversations/:id/tags": { tag: "probe" },
+  "POST /api/v1/saved-replies": { name: "Probe", body: "Hi {{contact.first_name | there}}" },
+  "PATCH /api/v1/saved-replies/:id": { body: "probe" },
   "POST /api/v1/conversations/:id/merge": { source_id: "00000000-0000-4000-8000-000000000000" },
   "POST /api/v1/conversations/:id/split": { message_id: "00000000-0000-4000-8000-000000000000" },
   "POST /api/v1/contacts/:id/merge": { source_id: "00000000-0000-4000-8000-000000000000" },
@@ -91,6 +93,8 @@ describe.each(databaseKinds)("authorization of every route on %s", (kind) => {
     ids.messages = messages.body.data[0].id;
     const tag = await owner.post("/api/v1/tags", { name: "billing" });
     ids.tags = tag.body.id;
+    const savedReply = await owner.post("/api/v1/saved-replies", { name: "Fixture", body: "Hello" });
+    ids["saved-replies"] = savedReply.body.id;
     const form = new FormData();
     form.append("file", new Blob(["hello"], { type: "text/plain" }), "hello.txt");
     const upload = await fetch(`${server.url}/api/v1/attachments`, {

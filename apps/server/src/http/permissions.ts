@@ -17,6 +17,8 @@ const table = {
   "conversations:read": ["owner", "admin", "agent", "viewer"],
   "conversations:write": ["owner", "admin", "agent"],
   "tags:manage": ["owner", "admin", "agent"],
+  "saved_replies:read": ["owner", "admin", "agent", "viewer"],
+  "saved_replies:manage": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
   "webhooks:manage": ["owner", "admin"],
   "reports:read": ["owner", "admin", "agent", "viewer"],

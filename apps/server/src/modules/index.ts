@@ -29,6 +29,7 @@ import { helpCenterSiteRoutes } from "./help-center/site.ts";
 import { inboxRoutes } from "./inboxes/routes.ts";
 import { defineMetricsJobs, startMetrics } from "./metrics/jobs.ts";
 import { realtimeRoutes } from "./realtime/routes.ts";
+import { savedReplyRoutes } from "./saved-replies/routes.ts";
 import { reportRoutes } from "./reports/routes.ts";
 import { featureRequestRoutes } from "./feature-requests/routes.ts";
 import { defineSequenceJobs, startSequences } from "./sequences/jobs.ts";
@@ -70,6 +71,7 @@ export const apiModules: ModuleRoutes[] = [
   contactMergeRoutes,
   messageRoutes,
   tagRoutes,
+  savedReplyRoutes,
   attachmentRoutes,
   emailOutboundRoutes,
   emailDisplayRoutes,
@@ -87,7 +89,14 @@ export const apiModules: ModuleRoutes[] = [
 ];
 
 /** Modules that serve pages outside /api/v1 (the agent app), registered at the root after the API. */
-export const siteModules: ModuleRoutes[] = [widgetSiteRoutes, surveyPageRoutes, pausePageRoutes, unsubscribeRoutes, helpCenterSiteRoutes, webAppRoutes];
+export const siteModules: ModuleRoutes[] = [
+  widgetSiteRoutes,
+  surveyPageRoutes,
+  pausePageRoutes,
+  unsubscribeRoutes,
+  helpCenterSiteRoutes,
+  webAppRoutes,
+];
 
 /** Modules that define background job queues register them here (before jobs start). */
 export const moduleJobs: ((ctx: AppContext) => void)[] = [

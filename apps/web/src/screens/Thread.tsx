@@ -101,7 +101,27 @@ function MessageBody({ message: m, author }: { message: Message; author: string 
       />
     );
   }
+  const folded = foldedText(m);
+  if (folded) {
+    // The customer's new words first; the quoted thread and signature one click away.
+    return (
+      <div className="message-text">
+        {folded}
+        <details className="quoted-text">
+          <summary>Show quoted text</summary>
+          {m.body_text}
+        </details>
+      </div>
+    );
+  }
   return <div className="message-text">{m.body_text}</div>;
+}
+
+/** The new text of a customer's email reply, when the server found a quote or signature to fold. */
+function foldedText(m: Message): string | null {
+  if (m.kind !== "incoming" || m.metadata.quoted_text_folded !== true) return null;
+  const visible = m.metadata.visible_text;
+  return typeof visible === "string" && visible.trim() ? visible : null;
 }
 
 function DeliveryState({ message: m }: { message: Message }) {

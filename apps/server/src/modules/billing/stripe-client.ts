@@ -3,7 +3,7 @@ import type { AppContext } from "../../context.ts";
 
 /**
  * Where outgoing Stripe calls go. Stripe itself by default; KEEPWELL_STRIPE_API_BASE (for example
- * a stripe-mock) or, in tests, a fake Stripe server the test started and registered for its server.
+ * a Stripe mock, read by config.ts) or, in tests, a fake Stripe server the test registered.
  */
 const apiBases = new WeakMap<AppContext, string>();
 
@@ -12,7 +12,7 @@ export function setStripeApiBase(ctx: AppContext, url: string): void {
 }
 
 function apiBaseOf(ctx: AppContext): string | undefined {
-  return apiBases.get(ctx) ?? (process.env.KEEPWELL_STRIPE_API_BASE || undefined);
+  return apiBases.get(ctx) ?? ctx.config.stripeApiBase;
 }
 
 /**

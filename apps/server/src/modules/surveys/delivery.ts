@@ -88,8 +88,9 @@ async function checkConditions(ctx: AppContext, survey: SurveyRow, workspaceId: 
   if (conversation.status !== "resolved" || resolvedAt !== new Date(survey.resolved_at).getTime()) {
     return { send: false, reason: "reopened" };
   }
-  // The chat widget will ask inline; until then only email inboxes send surveys.
-  if (conversation.channel !== "email") return { send: false, reason: "channel_without_email_surveys" };
+  // Email sends a message, the chat widget asks inline; callbacks and API conversations are not asked.
+  if (conversation.channel !== "email" && conversation.channel !== "chat")
+    return { send: false, reason: "channel_without_surveys" };
   const tags = (await tagsOfConversations(ctx.db, workspaceId, [conversation.id])).get(conversation.id) ?? [];
   if (tags.some((t) => t.name.toLowerCase() === "spam")) return { send: false, reason: "spam" };
   if (await isFollowUp(ctx.db, workspaceId, conversation.id))
@@ -99,9 +100,12 @@ async function checkConditions(ctx: AppContext, survey: SurveyRow, workspaceId: 
   if (!metrics?.requested_at) return { send: false, reason: "no_customer_request" };
   if (metrics.replies === 0) return { send: false, reason: "no_human_reply" };
   const contact = await getContact(ctx.db, workspaceId, survey.contact_id).catch(() => null);
-  const address = normalizeAddress(contact?.email ?? null);
-  if (!contact || !address) return { send: false, reason: "no_email_address" };
-  if (ROBOT_LOCAL_PART.test(address.split("@")[0])) return { send: false, reason: "automated_address" };
+  if (!contact) return { send: false, reason: "contact_gone" };
+  if (conversation.channel === "email") {
+    const address = normalizeAddress(contact.email ?? null);
+    if (!address) return { send: false, reason: "no_email_address" };
+    if (ROBOT_LOCAL_PART.test(address.split("@")[0])) return { send: false, reason: "automated_address" };
+  }
   const attributes = (contact.attributes ?? {}) as Record<string, unknown>;
   const wanted = String(attributes.language ?? attributes.locale ?? "")
     .toLowerCase()
@@ -156,6 +160,16 @@ export async function sendSurvey(ctx: AppContext, job: SendJob, meta: { retryCou
     return "claimed";
   });
   if (claimed !== "claimed") return;
+  if (survey.channel === "chat") {
+    // Nothing to deliver: the widget shows the question to the visitor's open sockets (and on connect).
+    await setSurveyState(ctx.db, workspaceId, survey.id, { state: "sent", last_error: null });
+    await ctx.events.publish(workspaceId, "survey.sent", {
+      survey_id: survey.id,
+      conversation_id: survey.conversation_id,
+      channel: "chat",
+    });
+    return;
+  }
 
   try {
     const { target, fromName } = await smtpTargetOf(ctx, workspaceId, survey.inbox_id);

@@ -75,22 +75,47 @@ export async function recordRating(
   if (!verifyNonce(ctx.config.secret, "rate", payload, nonce, now)) throw new AnswerRefused("invalid");
   const survey = await surveyOfLink(ctx.db, link);
   if (!survey) throw new AnswerRefused("invalid");
-  const ws = link.workspaceId;
+  await applyRating(ctx, link.workspaceId, survey, link.choice, {
+    guard: async (trx) => {
+      if (!(await useNonce(trx, link.workspaceId, survey.id, nonce, now)))
+        throw new AnswerRefused("replayed");
+    },
+  });
+  return {
+    rating: link.choice,
+    commentNonce: issueNonce(ctx.config.secret, "comment", commentSubject(link), now),
+  };
+}
+
+/**
+ * The one path every answer takes, whatever asked it (an email link's page or the chat widget):
+ * the first answer creates the survey's one response, a later one changes its rating. Okay and bad
+ * answers go on the conversation as an activity line; a bad one queues the follow-up; the CSAT
+ * rollups move in the same transaction. `guard` runs first in it (the email page spends its nonce).
+ */
+export async function applyRating(
+  ctx: AppContext,
+  ws: string,
+  survey: SurveyRow,
+  choice: SurveyRating,
+  options: { guard?: (trx: Db) => Promise<void>; announceEvery?: boolean } = {},
+): Promise<void> {
+  const now = ctx.now();
   const { schedule } = await workspaceClock(ctx, ws);
   const events: PendingEvent[] = [];
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await useNonce(trx, ws, survey.id, nonce, now))) throw new AnswerRefused("replayed");
+    await options.guard?.(trx);
     const previous = await lockResponse(trx, ws, survey.id);
-    if (previous?.rating === link.choice) return;
+    if (previous?.rating === choice) return;
     const next = {
-      rating: link.choice,
+      rating: choice,
       comment: previous?.comment ?? null,
       responded_at: previous?.responded_at ?? now,
     };
     if (previous) {
       await trx
         .updateTable("survey_responses")
-        .set({ rating: link.choice, updated_at: now })
+        .set({ rating: choice, updated_at: now })
         .where("workspace_id", "=", ws)
         .where("survey_id", "=", survey.id)
         .execute();
@@ -108,17 +133,18 @@ export async function recordRating(
       factOf(survey, next),
     );
     if (!csat) throw new AnswerRefused("busy");
-    if (negative(link.choice) || negative(previous?.rating)) {
+    // Email keeps good news off the thread; a chat shows every answer, since the agent was just there.
+    if (options.announceEvery || negative(choice) || negative(previous?.rating)) {
       await addActivity(
         trx,
         ws,
         survey.conversation_id,
-        activities.rated(link.choice, previous?.rating, survey.id),
+        activities.rated(choice, previous?.rating, survey.id),
         now,
         events,
       );
     }
-    if (link.choice === "bad" && !previous?.follow_up_conversation_id) {
+    if (choice === "bad" && !previous?.follow_up_conversation_id) {
       await ctx.jobs.send(
         FOLLOW_UP_QUEUE,
         { workspace_id: ws, survey_id: survey.id },
@@ -131,14 +157,10 @@ export async function recordRating(
     }
     events.push({
       type: "survey.responded",
-      data: { survey_id: survey.id, conversation_id: survey.conversation_id, rating: link.choice },
+      data: { survey_id: survey.id, conversation_id: survey.conversation_id, rating: choice },
     });
   });
   await publishEvents(ctx, ws, events);
-  return {
-    rating: link.choice,
-    commentNonce: issueNonce(ctx.config.secret, "comment", commentSubject(link), now),
-  };
 }
 
 /**
@@ -156,12 +178,25 @@ export async function recordComment(
     throw new AnswerRefused("invalid");
   const survey = await surveyOfLink(ctx.db, link);
   if (!survey) throw new AnswerRefused("invalid");
-  const ws = link.workspaceId;
+  await applyComment(ctx, link.workspaceId, survey, text, async (trx) => {
+    if (!(await useNonce(trx, link.workspaceId, survey.id, nonce, now))) throw new AnswerRefused("replayed");
+  });
+}
+
+/** The comment half of the one answer path (see applyRating); refused before any rating. */
+export async function applyComment(
+  ctx: AppContext,
+  ws: string,
+  survey: SurveyRow,
+  text: string,
+  guard?: (trx: Db) => Promise<void>,
+): Promise<void> {
+  const now = ctx.now();
   const comment = text.replace(/\r\n?/g, "\n").trim().slice(0, 2000);
   const { schedule } = await workspaceClock(ctx, ws);
   const events: PendingEvent[] = [];
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await useNonce(trx, ws, survey.id, nonce, now))) throw new AnswerRefused("replayed");
+    await guard?.(trx);
     const previous = await lockResponse(trx, ws, survey.id);
     if (!previous) throw new AnswerRefused("invalid");
     if (!comment || comment === previous.comment) return;

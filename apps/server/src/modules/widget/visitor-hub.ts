@@ -2,6 +2,7 @@ import type { WebSocket } from "ws";
 import type { AppContext } from "../../context.ts";
 import { Problem } from "../../lib/errors.ts";
 import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import { chatSurveyOf, commentChatSurvey, rateChatSurvey } from "../surveys/chat.ts";
 import { availabilityOf } from "./availability.ts";
 import {
   AgentNames,
@@ -151,6 +152,9 @@ export class VisitorHub {
       case "attributes":
         await setVisitorAttributes(this.#ctx, visitor, frame.attributes);
         return this.#send(conn, { type: "attributes_saved" });
+      case "survey_rate":
+      case "survey_comment":
+        return this.#onSurvey(conn, visitor, frame);
       case "ping":
         return this.#send(conn, { type: "pong" });
       default:
@@ -192,7 +196,30 @@ export class VisitorHub {
       messages: history.messages,
       catch_up: after !== undefined,
       availability: await availabilityOf(this.#ctx, conn.widget),
+      survey: history.conversationId
+        ? await chatSurveyOf(this.#ctx, visitor.workspaceId, history.conversationId)
+        : null,
     });
+  }
+
+  /** A click on a survey choice, or the comment after it: only on the visitor's own conversation. */
+  async #onSurvey(conn: VisitorConnection, visitor: Visitor, frame: Frame): Promise<void> {
+    const conversationId = conn.conversationId;
+    if (!conversationId) return this.#invalid(conn, "survey_id", "There is no survey to answer");
+    const survey =
+      frame.type === "survey_rate"
+        ? await rateChatSurvey(this.#ctx, visitor.workspaceId, conversationId, {
+            survey_id: frame.survey_id,
+            rating: frame.rating,
+          })
+        : await commentChatSurvey(this.#ctx, visitor.workspaceId, conversationId, {
+            survey_id: frame.survey_id,
+            comment: frame.comment,
+          });
+    // Every socket of the conversation shows the same answer (a second tab, a reconnect).
+    for (const other of this.#byConversation.get(conversationId) ?? []) {
+      this.#send(other, { type: "survey", survey });
+    }
   }
 
   async #onMessage(conn: VisitorConnection, visitor: Visitor, frame: Frame): Promise<void> {
@@ -260,6 +287,9 @@ export class VisitorHub {
     } else if (event.type === "typing" && typeof event.data.agent_id === "string") {
       const name = await this.names.of(this.#ctx.db, event.workspace_id, event.data.agent_id);
       for (const conn of conns) this.#send(conn, { type: "typing", agent: { name } });
+    } else if (event.type === "survey.sent" && event.data.channel === "chat") {
+      const survey = await chatSurveyOf(this.#ctx, event.workspace_id, conversationId);
+      if (survey) for (const conn of conns) this.#send(conn, { type: "survey", survey });
     } else if (event.type === "conversation.updated" && typeof event.data.status === "string") {
       for (const conn of conns) this.#send(conn, { type: "status", status: event.data.status });
     }

@@ -21,6 +21,18 @@ interface Smtp {
   from_name: string | null;
 }
 
+interface ImapStatus {
+  configured: boolean;
+  enabled: boolean;
+  messages_on_server: number | null;
+  imported: number;
+  last_poll_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  polling_now: boolean;
+}
+
 interface Imap {
   host: string;
   port: number;
@@ -241,6 +253,7 @@ function ImapForm({ inboxId }: { inboxId: string }) {
     <form className="settings-form" onSubmit={submit} noValidate aria-label="IMAP polling">
       <h3>Receiving by IMAP (optional)</h3>
       <p className="hint">Poll an existing mailbox instead of forwarding mail to Keepwell.</p>
+      {data && <ImapStatusPanel inboxId={inboxId} />}
       <div className="settings-inline-form">
         <Field label="IMAP host" error={form.fieldError("host")}>
           {(props) => <input {...props} value={host} onChange={(e) => setHost(e.target.value)} />}
@@ -288,5 +301,63 @@ function ImapForm({ inboxId }: { inboxId: string }) {
         <FormStatus problem={form.formLevel} saved={form.saved} />
       </div>
     </form>
+  );
+}
+
+const when = (at: string | null) => (at ? new Date(at).toLocaleString() : "never");
+
+/** What polling has done: never a silent stop, so the last error stays on screen until a poll succeeds. */
+function ImapStatusPanel({ inboxId }: { inboxId: string }) {
+  const queryClient = useQueryClient();
+  const key = ["inbox-imap-status", inboxId];
+  // Right after "Poll now" the outcome comes within seconds: look often until it is in.
+  const [requestedAt, setRequestedAt] = useState(0);
+  const { data: status } = useQuery({
+    queryKey: key,
+    queryFn: () => api<ImapStatus>(`/inboxes/${inboxId}/imap-status`),
+    refetchInterval: (query) =>
+      query.state.data?.polling_now || Date.now() - requestedAt < 30_000 ? 1500 : 30_000,
+  });
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!status?.configured) return null;
+  const failing =
+    status.last_error_at !== null &&
+    (status.last_success_at === null || status.last_error_at > status.last_success_at);
+
+  async function pollNow() {
+    setProblem(null);
+    try {
+      await api(`/inboxes/${inboxId}/imap/poll`, { method: "POST" });
+      setRequestedAt(Date.now());
+      await queryClient.invalidateQueries({ queryKey: key });
+    } catch (error) {
+      setProblem(error instanceof ApiError ? error.problem.title : String(error));
+    }
+  }
+
+  return (
+    <div className="imap-status" role="status" aria-label="IMAP status">
+      <p>
+        {status.messages_on_server === null ? (
+          "Not read from the server yet, "
+        ) : (
+          <>
+            <strong>{status.messages_on_server}</strong> messages on the server,{" "}
+          </>
+        )}
+        <strong>{status.imported}</strong> imported. Last poll {when(status.last_poll_at)}
+        {status.polling_now ? " (polling now…)" : ""}.{!status.enabled && " Polling is switched off."}
+      </p>
+      {status.last_error && (
+        <p className={failing ? "form-error" : "hint"}>
+          {failing ? "Polling fails: " : "Last error: "}
+          {status.last_error} ({when(status.last_error_at)})
+        </p>
+      )}
+      {problem && <p className="form-error">{problem}</p>}
+      <button type="button" className="button" onClick={() => void pollNow()} disabled={status.polling_now}>
+        Poll now
+      </button>
+    </div>
   );
 }

@@ -37,6 +37,7 @@ export const SETTINGS_NAV: SettingsNavEntry[] = [
   { to: "/settings/workspace", label: "Workspace", section: "Workspace", admin: true },
   { to: "/settings/team", label: "Team & invitations", section: "Workspace", admin: true },
   { to: "/settings/tags", label: "Tags", section: "Workspace", admin: true },
+  { to: "/settings/saved-replies", label: "Saved replies", section: "Workspace", admin: true },
   { to: "/settings/inboxes", label: "Inboxes", section: "Channels", admin: true },
   { to: "/settings/tokens", label: "API tokens", section: "You", hiddenFor: ["viewer"] },
   { to: "/settings/webhooks", label: "Webhooks", section: "Workspace", admin: true },
