@@ -179,9 +179,11 @@ describe.skipIf(!hasChromium)("settings in Chromium", () => {
     page.setDefaultTimeout(10_000);
     await page.goto(`${app.server.url}/sign-in`);
     await page.getByRole("link", { name: "Forgot your password?" }).click();
+    // The page loads lazily: until it is in, "Email" is still the sign-in form's field.
+    await page.waitForURL(/\/forgot-password/);
+    await page.getByRole("button", { name: "Email me a reset link" }).waitFor();
     await page.getByLabel("Email").fill(app.colleague.email);
     await page.getByRole("button", { name: "Email me a reset link" }).click();
-    // The server answers only after the link is stored and mailed; a busy machine may take a while.
     await page
       .getByRole("status")
       .getByText(/reset link is on its way/)
