@@ -2,22 +2,12 @@
 // Builds the agent web app (apps/web) into apps/web/dist when it is missing or older than its
 // sources, precompresses it, and prints the size of the JavaScript a first visit downloads.
 // `npm start` and the tests run it; `node scripts/build-web.js --force` rebuilds regardless.
-import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { isFresh, readSize, repo, swapInto, viteBuild } from "./build-support.js";
 
-const repo = fileURLToPath(new URL("..", import.meta.url));
 const webRoot = path.join(repo, "apps/web");
 export const distDir = path.join(webRoot, "dist");
 // Builds happen beside node_modules' cache (ignored by git, same file system as dist for the rename).
@@ -27,20 +17,8 @@ const sources = ["index.html", "vite.config.ts", "src", "public"].map((p) => pat
 /** Aim from the issue: the JavaScript of a first visit stays under 200 KB gzip. */
 export const INITIAL_JS_BUDGET = 200 * 1024;
 
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
 export function webBuildIsFresh() {
-  const index = path.join(distDir, "index.html");
-  if (!existsSync(index)) return false;
-  const built = statSync(index).mtimeMs;
-  return sources.every((source) => newestMtime(source) <= built);
+  return isFresh(path.join(distDir, "index.html"), sources);
 }
 
 /**
@@ -48,16 +26,21 @@ export function webBuildIsFresh() {
  * a running server or a parallel test run never sees half a build.
  */
 export async function ensureWebBuilt({ force = false, log = console.log } = {}) {
-  if (!force && webBuildIsFresh()) return readSize();
+  if (!force && webBuildIsFresh()) return readSize(distDir);
   const outDir = path.join(scratch, `build-${process.pid}-${Date.now()}`);
   const started = Date.now();
   mkdirSync(scratch, { recursive: true });
   try {
-    await viteBuild(outDir);
+    await viteBuild({
+      config: path.join(webRoot, "vite.config.ts"),
+      outDir,
+      label: "vite build",
+      args: ["--emptyOutDir"],
+    });
     precompress(outDir);
     const size = measure(outDir);
     writeFileSync(path.join(outDir, "size.json"), `${JSON.stringify(size, null, 2)}\n`);
-    swapInto(outDir);
+    swapInto(scratch, outDir, distDir);
     log(`Built the web app in ${((Date.now() - started) / 1000).toFixed(1)} s. ${describeSize(size)}`);
     if (size.initialJsGzip > INITIAL_JS_BUDGET) {
       log(`⚠ The initial JavaScript is over its ${INITIAL_JS_BUDGET / 1024} KB gzip budget.`);
@@ -66,49 +49,6 @@ export async function ensureWebBuilt({ force = false, log = console.log } = {}) 
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-/**
- * `vite build` in its own process with NODE_ENV=production: inside a test runner NODE_ENV is "test",
- * which would bundle React's development build.
- */
-function viteBuild(outDir) {
-  const vite = path.join(repo, "node_modules/vite/bin/vite.js");
-  const args = [
-    vite,
-    "build",
-    "--config",
-    path.join(webRoot, "vite.config.ts"),
-    "--outDir",
-    outDir,
-    "--emptyOutDir",
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, "--logLevel", "warn"], {
-      cwd: repo,
-      env: { ...process.env, NODE_ENV: "production" },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`)),
-    );
-  });
-}
-
-function swapInto(outDir) {
-  const old = path.join(scratch, `old-${process.pid}-${Date.now()}`);
-  try {
-    renameSync(distDir, old);
-  } catch {
-    // No previous build, or a parallel build moved it first.
-  }
-  try {
-    renameSync(outDir, distDir);
-  } catch {
-    // A parallel build put its own (identical) output in place first: keep that one.
-  }
-  rmSync(old, { recursive: true, force: true });
 }
 
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
@@ -145,14 +85,6 @@ function measure(dir) {
     allJsGzip: allJs.reduce((sum, file) => sum + gz(`assets/${file}`), 0),
     jsFiles: allJs.length,
   };
-}
-
-function readSize() {
-  try {
-    return JSON.parse(readFileSync(path.join(distDir, "size.json"), "utf8"));
-  } catch {
-    return undefined;
-  }
 }
 
 export function describeSize(size) {

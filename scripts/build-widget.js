@@ -2,22 +2,12 @@
 // Builds the chat widget (apps/widget) into apps/widget/dist when it is missing or older than its
 // sources: loader.js (the embed script) and widget.js (the chat inside the frame). Prints their gzip
 // sizes against the budgets. `npm start` and `npm test` run it; `--force` rebuilds regardless.
-import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { isFresh, readSize, repo, swapInto, viteBuild } from "./build-support.js";
 
-const repo = fileURLToPath(new URL("..", import.meta.url));
 const widgetRoot = path.join(repo, "apps/widget");
 export const widgetDist = path.join(widgetRoot, "dist");
 const scratch = path.join(repo, "node_modules/.cache/keepwell-widget");
@@ -26,32 +16,26 @@ const sources = ["vite.config.ts", "src"].map((p) => path.join(widgetRoot, p));
 /** Budgets from the issue: the loader under 5 KB gzip, the widget under 40 KB gzip. */
 export const BUDGETS = { "loader.js": 5 * 1024, "widget.js": 40 * 1024 };
 
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
 export function widgetBuildIsFresh() {
-  const marker = path.join(widgetDist, "size.json");
-  if (!existsSync(marker) || !Object.keys(BUDGETS).every((f) => existsSync(path.join(widgetDist, f))))
-    return false;
-  const built = statSync(marker).mtimeMs;
-  return sources.every((source) => newestMtime(source) <= built);
+  if (!Object.keys(BUDGETS).every((f) => existsSync(path.join(widgetDist, f)))) return false;
+  return isFresh(path.join(widgetDist, "size.json"), sources);
 }
 
 /** Builds both bundles into a private folder, then swaps it in with one rename. */
 export async function ensureWidgetBuilt({ force = false, log = console.log } = {}) {
-  if (!force && widgetBuildIsFresh()) return readSize();
+  if (!force && widgetBuildIsFresh()) return readSize(widgetDist);
   const outDir = path.join(scratch, `build-${process.pid}-${Date.now()}`);
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   try {
-    await viteBuild(outDir, "loader");
-    await viteBuild(outDir, "widget");
+    for (const entry of ["loader", "widget"]) {
+      await viteBuild({
+        config: path.join(widgetRoot, "vite.config.ts"),
+        outDir,
+        label: `vite build (${entry})`,
+        env: { KEEPWELL_WIDGET_ENTRY: entry },
+      });
+    }
     const size = Object.fromEntries(
       Object.keys(BUDGETS).map((file) => [
         file,
@@ -59,7 +43,7 @@ export async function ensureWidgetBuilt({ force = false, log = console.log } = {
       ]),
     );
     writeFileSync(path.join(outDir, "size.json"), `${JSON.stringify(size, null, 2)}\n`);
-    swapInto(outDir);
+    swapInto(scratch, outDir, widgetDist);
     log(`Built the chat widget in ${((Date.now() - started) / 1000).toFixed(1)} s. ${describeSize(size)}`);
     for (const [file, limit] of Object.entries(BUDGETS)) {
       if (size[file] > limit) log(`⚠ ${file} is over its ${limit / 1024} KB gzip budget.`);
@@ -67,45 +51,6 @@ export async function ensureWidgetBuilt({ force = false, log = console.log } = {
     return size;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
-  }
-}
-
-function viteBuild(outDir, entry) {
-  const vite = path.join(repo, "node_modules/vite/bin/vite.js");
-  const args = [vite, "build", "--config", path.join(widgetRoot, "vite.config.ts"), "--outDir", outDir];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args, "--logLevel", "warn"], {
-      cwd: repo,
-      env: { ...process.env, NODE_ENV: "production", KEEPWELL_WIDGET_ENTRY: entry },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`vite build (${entry}) exited with ${code}`)),
-    );
-  });
-}
-
-function swapInto(outDir) {
-  const old = path.join(scratch, `old-${process.pid}-${Date.now()}`);
-  try {
-    renameSync(widgetDist, old);
-  } catch {
-    // No previous build.
-  }
-  try {
-    renameSync(outDir, widgetDist);
-  } catch {
-    // A parallel build won the race; its output is the same.
-  }
-  rmSync(old, { recursive: true, force: true });
-}
-
-function readSize() {
-  try {
-    return JSON.parse(readFileSync(path.join(widgetDist, "size.json"), "utf8"));
-  } catch {
-    return undefined;
   }
 }
 

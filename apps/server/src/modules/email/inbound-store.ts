@@ -78,20 +78,19 @@ export async function storeDelivery(ctx: AppContext, delivery: Delivery): Promis
         imap: delivery.imap,
       });
       rows.push({ workspaceId: recipient.workspaceId, ...result });
-      if (result.created) await queueProcessingIn(ctx, trx, recipient.workspaceId, result.id);
+      if (result.created) await sendProcessingJob(ctx, recipient.workspaceId, result.id, trx);
     }
     return rows;
   });
   return stored;
 }
 
-const PROCESS_RETRIES = { retryLimit: 5, retryDelay: 5, retryBackoff: true };
-
-async function queueProcessingIn(ctx: AppContext, trx: Db, workspaceId: string, inboundId: string) {
-  await ctx.jobs.send<ProcessJob>(
+/** Queues the processing of a stored message; inside `transaction` when one is given. */
+function sendProcessingJob(ctx: AppContext, workspaceId: string, inboundId: string, transaction?: Db) {
+  return ctx.jobs.send<ProcessJob>(
     PROCESS_QUEUE,
     { workspace_id: workspaceId, inbound_id: inboundId },
-    { ...PROCESS_RETRIES, transaction: trx },
+    { retryLimit: 5, retryDelay: 5, retryBackoff: true, transaction },
   );
 }
 
@@ -102,11 +101,7 @@ export async function queueProcessing(
   inboundId: string,
 ): Promise<void> {
   try {
-    await ctx.jobs.send<ProcessJob>(
-      PROCESS_QUEUE,
-      { workspace_id: workspaceId, inbound_id: inboundId },
-      PROCESS_RETRIES,
-    );
+    await sendProcessingJob(ctx, workspaceId, inboundId);
   } catch (error) {
     // The message is stored and still pending: the next sweep queues it again.
     ctx.log.warn({ err: error, inbound_id: inboundId }, "could not queue a received email; the sweep will");
