@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)("the agent web app in Chromium", () => {
     await composer.fill("Half-written answer about the CSV export");
     await page.reload();
     await page.getByRole("heading", { name: "Export to CSV stopped working" }).waitFor();
-    expect(await page.getByLabel("Reply to the customer").inputValue()).toBe(
+    expect(await page.getByLabel("Reply to the customer").textContent()).toBe(
       "Half-written answer about the CSV export",
     );
 
@@ -212,7 +212,7 @@ describe.skipIf(!hasChromium)("the agent web app in Chromium", () => {
     const failure = page.locator("#composer-error");
     await failure.waitFor();
     expect(await failure.textContent()).toContain("The outbox is paused for maintenance");
-    expect(await page.getByLabel("Reply to the customer").inputValue()).toBe(
+    expect(await page.getByLabel("Reply to the customer").textContent()).toBe(
       "Half-written answer about the CSV export",
     );
     await screenshot(page, "send-failed");
@@ -303,6 +303,8 @@ describe.skipIf(!hasChromium)("the agent web app in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(new RegExp(`/conversations/${first.replace("row-", "")}`));
     await page.locator(".conversation h2").waitFor();
+    // The rich editor's code loads after the conversation shows.
+    await page.locator("#composer-text").waitFor();
 
     await page.keyboard.press("r");
     expect(await focusedId()).toBe("composer-text");

@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)("the composer's attachments and saved replies in C
     await text.press("/");
     await page.getByLabel("Find a saved reply").fill("refund");
     await page.getByLabel("Find a saved reply").press("Enter");
-    expect(await text.inputValue()).toBe("Hi Alice, your refund is on its way. Lee Admin");
+    expect(await text.textContent()).toBe("Hi Alice, your refund is on its way. Lee Admin");
     await screenshot(page, "composer-attachment-saved-reply");
 
     await page.getByRole("button", { name: "Send", exact: true }).click();

@@ -89,7 +89,8 @@ describe.skipIf(!hasChromium)("feature requests in Chromium", () => {
   it("links the open conversation to a new request from the sidebar", async () => {
     const field = page.getByLabel("Link to a feature request");
     await field.fill("Bulk export");
-    await page.getByRole("button", { name: "Link", exact: true }).click();
+    // Scoped to the sidebar: the composer's editor has a "Link" button of its own.
+    await page.locator(".customer-sidebar").getByRole("button", { name: "Link", exact: true }).click();
     await page.locator(".customer-sidebar").getByText("Bulk export").waitFor();
     await screenshot(page, "features-sidebar");
   });

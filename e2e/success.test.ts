@@ -1,6 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
+import { signedEvent } from "../apps/server/src/modules/billing/fake-stripe.ts";
+import { apiClient } from "../apps/server/src/test/harness.ts";
 import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
 
 const DAY = 86_400_000;
@@ -82,6 +84,10 @@ describe.skipIf(!hasChromium)("customer success in Chromium", () => {
     await health.getByText("At risk").waitFor();
     await health.getByText("No product usage in 30 days").waitFor();
     await screenshot(page, "success-sidebar");
+    // Health changes reach the open sidebar through the event stream, without a reload or a poll.
+    const patched = await app.api.patch(`/api/v1/companies/${umbrella}`, { seats_used: 18 });
+    expect(patched.status).toBe(200);
+    await health.getByText("Using 2 of 20 seats").waitFor({ state: "detached" });
     // The signed-out session probe answers 401 before sign-in; nothing else may fail.
     expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
     await context.close();
@@ -108,6 +114,88 @@ describe.skipIf(!hasChromium)("customer success in Chromium", () => {
       months: 3,
       reason: "Budget freeze until spring",
     });
+    await context.close();
+  });
+
+  it("shows retention from the billing history: table, charts, cohorts and the CSV link", async () => {
+    const secret = "whsec_retentionE2e0123456789";
+    expect((await app.api.put("/api/v1/billing/settings", { stripe_webhook_secret: secret })).status).toBe(
+      200,
+    );
+    const now = new Date();
+    const monthDay = (monthsAgo: number) =>
+      Math.floor(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 3, 12) / 1000);
+    const month = (monthsAgo: number) => new Date(monthDay(monthsAgo) * 1000).toISOString().slice(0, 7);
+    let n = 0;
+    const deliver = async (type: string, created: number, object: Record<string, unknown>) => {
+      n += 1;
+      const signed = signedEvent(
+        secret,
+        { id: `evt_e2e_${n}`, type, created, object },
+        Math.floor(Date.now() / 1000), // signed now, about an event of months ago
+      );
+      const response = await apiClient(app.server.url).post(
+        `/api/v1/billing/stripe/webhook/${app.workspace.workspaceId}`,
+        signed.payload,
+        { "stripe-signature": signed.signature },
+      );
+      expect(response.status).toBe(200);
+    };
+    const subscription = (i: number, extra: Record<string, unknown> = {}) => ({
+      id: `sub_r${i}`,
+      customer: `cus_r${i}`,
+      status: "active",
+      items: { data: [{ id: `si_r${i}`, quantity: 1, price: { nickname: "Team", unit_amount: 10_000 } }] },
+      ...extra,
+    });
+    // Four customers from two months ago; last month one cancels and one pauses.
+    for (let i = 1; i <= 4; i++) {
+      await deliver("customer.created", monthDay(2), { id: `cus_r${i}`, name: `Retained ${i}` });
+      await deliver("customer.subscription.created", monthDay(2), subscription(i));
+    }
+    await deliver("customer.subscription.deleted", monthDay(1), subscription(1, { status: "canceled" }));
+    await deliver(
+      "customer.subscription.updated",
+      monthDay(1),
+      subscription(2, { pause_collection: { behavior: "void" } }),
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = watchErrors(page);
+    await signIn(page, app, "/conversations");
+    await page.getByRole("link", { name: "Retention", exact: true }).click();
+    await page.waitForURL(/\/reports\/retention$/);
+    const table = page.getByRole("table", { name: "Retention by month" });
+    const lastMonth = table.getByRole("row", { name: new RegExp(`^${month(1)}`) });
+    await lastMonth.waitFor();
+    // Of four paying at its start: one churned, one paused (kept, without revenue).
+    expect(await lastMonth.getByRole("cell").allTextContents()).toEqual([
+      "4",
+      "3",
+      "1",
+      "1",
+      "0",
+      "75%",
+      "50%",
+      "$100",
+      "$100",
+      "$0",
+      "—",
+    ]);
+    await page.getByRole("img", { name: "Logo and net revenue retention by month" }).waitFor();
+    await page.getByRole("img", { name: "Churned, paused and recovered MRR by month" }).waitFor();
+    const cohort = page
+      .getByRole("table", { name: "Cohorts by first paying month" })
+      .getByRole("row", { name: new RegExp(`^${month(2)}`) });
+    expect(await cohort.getByRole("cell").allTextContents()).toEqual(
+      expect.arrayContaining(["4", "100%", "75%"]),
+    );
+    const csv = page.getByRole("link", { name: "Download as CSV" });
+    expect(await csv.getAttribute("href")).toMatch(/^\/api\/v1\/billing\/retention\?.*format=csv/);
+    await screenshot(page, "success-retention");
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
     await context.close();
   });
 });

@@ -6,7 +6,19 @@ import { ensureWidgetBuilt } from "../scripts/build-widget.js";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
 import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
 import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
+import { apiClient } from "../apps/server/src/test/harness.ts";
 import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+import { type SmtpSink, startSmtpSink } from "../apps/server/src/modules/email/outbound/test-sink.ts";
+import {
+  eventually,
+  freePort,
+  type MailServer,
+  type MailWorkspace,
+  mailWorkspace,
+  sendRaw,
+  startMailServer,
+} from "../apps/server/src/modules/email/test-support.ts";
+import { offlineEmail } from "../apps/server/src/modules/widget/offline-email.ts";
 
 /*
  * The widget on a customer's site, in a real Chromium: a host page on another origin (with CSS that
@@ -125,6 +137,17 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await row.waitFor();
     await row.click();
     await agent.locator(".message-text", { hasText: "Hello from the pricing page" }).waitFor();
+    // Who the visitor is: the page they are on and their browser, beside the chat.
+    const panel = agent.locator("[data-testid=visitor-panel]");
+    await panel.getByText("Not verified (anonymous)").waitFor();
+    await panel.getByRole("link", { name: "Customer site" }).waitFor();
+    expect(await panel.getByRole("link", { name: "Customer site" }).getAttribute("href")).toContain(hostUrl);
+    await panel.getByText(/Chrome \d+ on Linux/).waitFor();
+    // The visitor types; the agent sees it.
+    await frame.getByLabel("Write a message…").pressSequentially("One more thing", { delay: 20 });
+    await agent.getByText("is typing…").waitFor();
+    await screenshot(agent, "chat-visitor-typing");
+    await frame.getByLabel("Write a message…").fill("");
     await agent.getByLabel("Reply to the customer").fill("Yes! Yearly saves two months.");
     await agent.getByRole("button", { name: "Send", exact: true }).click();
 
@@ -132,6 +155,23 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await answer.waitFor();
     expect(await answer.locator(".name").textContent()).toBe("Dana");
     await screenshot(visitor, "widget-conversation");
+    // The widget is open and focused: the agent learns the reply was read.
+    await agent.locator("[data-testid=read-receipt]", { hasText: "Seen by" }).waitFor();
+    // The visitor attaches a screenshot; the agent gets the file in the thread.
+    await frame.locator("input[type=file]").setInputFiles({
+      name: "export-error.png",
+      mimeType: "image/png",
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+    });
+    await frame.locator(".row.visitor .file", { hasText: "export-error.png" }).waitFor();
+    await agent.getByRole("img", { name: "export-error.png" }).waitFor({ state: "attached" });
+    // A file type agents should not open is refused in the widget, with the reason.
+    await frame.locator("input[type=file]").setInputFiles({
+      name: "setup.exe",
+      mimeType: "application/x-msdownload",
+      buffer: Buffer.from("MZ"),
+    });
+    await frame.getByText("Send an image, a PDF or a text file").waitFor();
 
     // A reload keeps the visitor's history: the token stays in the frame's own storage.
     await visitor.reload();
@@ -217,7 +257,16 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     expect(lines).toContain("Survey comment (bad): “The yearly price was hard to find.”");
   });
 
-  it("speaks Bengali to a Bengali browser", async () => {
+  it("speaks Bengali to a Bengali browser, and says when the founder is answering", async () => {
+    // The owner holds office hours all week: the widget names them, in the visitor's language.
+    const owner = apiClient(app.server.url, app.workspace.tokens.owner);
+    const slots: string[] = [];
+    for (let weekday = 0; weekday < 7; weekday++) {
+      slots.push(
+        (await owner.post("/api/v1/office-hours", { weekday, start: "00:00", end: "24:00" })).body.id,
+      );
+    }
+    const founderName = (await owner.get("/api/v1/me")).body.name as string;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "bn-BD" });
     const page = await context.newPage();
     await page.goto(`${hostUrl}/`);
@@ -228,8 +277,10 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     const frame = await chatFrame(page);
     await frame.getByRole("heading", { name: "আমাদের সাথে চ্যাট করুন" }).waitFor();
     await frame.getByPlaceholder("একটি বার্তা লিখুন…").waitFor();
+    await frame.getByText(`আজ আপনি প্রতিষ্ঠাতার সাথে কথা বলছেন: ${founderName}`).waitFor();
     await screenshot(page, "widget-open-bn");
     await context.close();
+    for (const id of slots) await owner.delete(`/api/v1/office-hours/${id}`);
   });
 
   it("does not link a forged identity to the customer it claims to be", async () => {
@@ -310,6 +361,138 @@ describe.skipIf(!hasChromium)("the chat widget's settings in the agent app", () 
     });
     // The 401 of the session probe before sign-in and the 400 of the refused origin are expected.
     expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+  });
+});
+
+/*
+ * Nobody online: the visitor leaves an email address and goes; the agent's reply reaches them by
+ * email (over SMTP, to a real SMTP server), their emailed answer comes back over SMTP into the same
+ * chat, and the widget shows it when they return.
+ */
+describe.skipIf(!hasChromium)("an offline chat continued by email, in Chromium", () => {
+  let server: MailServer;
+  let sink: SmtpSink;
+  let globex: MailWorkspace;
+  let browser: Browser;
+  let host: Server;
+  let hostUrl: string;
+  let key: string;
+  let chatInboxId: string;
+
+  beforeAll(async () => {
+    await ensureWidgetBuilt({ log: () => {} });
+    offlineEmail.graceSeconds = 0;
+    sink = await startSmtpSink({ user: "keepwell", pass: "offline-chat-e2e-7f1q" });
+    const port = await freePort();
+    [server, browser] = await Promise.all([
+      startMailServer("pglite", { PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }),
+      launchBrowser(),
+    ]);
+    globex = await mailWorkspace(server, "Globex");
+    await globex.as.owner.put(`/api/v1/inboxes/${globex.inboxId}/smtp`, {
+      host: "127.0.0.1",
+      port: sink.port,
+      security: "none",
+      username: "keepwell",
+      password: "offline-chat-e2e-7f1q",
+      from_name: "Globex Support",
+    });
+    const chat = await globex.as.owner.post("/api/v1/inboxes", { name: "Globex chat", channel: "chat" });
+    chatInboxId = chat.body.id;
+    key = (await globex.as.owner.get(`/api/v1/inboxes/${chatInboxId}/widget`)).body.public_key;
+    host = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(hostPage(server.url, key, "plain"));
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    await globex.as.owner.put(`/api/v1/inboxes/${chatInboxId}/widget`, {
+      allowed_origins: [hostUrl],
+      respect_business_hours: false,
+    });
+  });
+  afterAll(async () => {
+    offlineEmail.graceSeconds = 60;
+    await browser?.close();
+    await new Promise((resolve) => host?.close(resolve));
+    await server?.destroy();
+    await sink?.close();
+  });
+
+  async function openWidget(page: Page): Promise<Frame> {
+    await page.goto(`${hostUrl}/`);
+    await page.waitForFunction(
+      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
+    );
+    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    for (let i = 0; i < 100; i++) {
+      const frame = page.frames().find((f) => f.url().includes("/widget/frame/"));
+      if (frame) {
+        await frame.waitForSelector("textarea");
+        return frame;
+      }
+      await page.waitForTimeout(100);
+    }
+    throw new Error("the chat frame did not appear");
+  }
+
+  it("mails the reply to the visitor who left, and threads their emailed answer back into the chat", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const frame = await openWidget(page);
+    await frame.locator("[data-testid=offline]").waitFor();
+    await frame.getByLabel("Leave your email and we'll reply there.").fill("wanda@visitor.test");
+    await frame.getByRole("button", { name: "Save" }).click();
+    await frame.getByText("Thanks — we'll reply to wanda@visitor.test.").waitFor();
+    await frame.getByLabel("Write a message…").fill("Do you have a sandbox account for testing?");
+    await frame.getByLabel("Write a message…").press("Enter");
+    await frame.getByText("Sending…").waitFor({ state: "detached" });
+    await screenshot(page, "widget-offline-email");
+    // The visitor leaves the site; their token stays in the frame origin's storage.
+    await page.close();
+
+    const list = await globex.as.agent.get(`/api/v1/conversations?inbox_id=${chatInboxId}`);
+    const conversationId = list.body.data[0].id as string;
+    await globex.as.agent.post(`/api/v1/conversations/${conversationId}/messages`, {
+      kind: "outgoing",
+      body_text: "Yes — every plan includes a sandbox. Reply here if you need it switched on.",
+    });
+    const mail = await eventually(async () =>
+      sink.received.find((m) => m.recipients.includes("wanda@visitor.test")),
+    );
+    expect(mail.parsed.text).toContain("every plan includes a sandbox");
+    const replyTo = mail.parsed.replyTo?.value[0].address ?? "";
+    expect(replyTo).toMatch(/^support-[0-9a-f]{8}\+[a-z2-7]{64}@globex\.example$/);
+
+    const answer = [
+      "From: Wanda <wanda@visitor.test>",
+      `To: ${replyTo}`,
+      "Subject: Re: Globex chat",
+      `Message-ID: <sandbox-${Date.now()}@visitor.test>`,
+      `In-Reply-To: ${mail.parsed.messageId}`,
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Please switch it on for wanda-test.",
+      "",
+    ].join("\r\n");
+    expect((await sendRaw(server.smtpPort, { from: "wanda@visitor.test", to: [replyTo] }, answer)).ok).toBe(
+      true,
+    );
+    await eventually(async () => {
+      const page = await globex.as.agent.get(`/api/v1/conversations/${conversationId}/messages?limit=50`);
+      return page.body.data.some((m: { body_text: string }) => m.body_text.includes("wanda-test"));
+    });
+
+    // Back on the site, the whole conversation is in the widget, the emailed answer included.
+    const back = await context.newPage();
+    back.setDefaultTimeout(10_000);
+    const again = await openWidget(back);
+    await again.locator(".row.agent", { hasText: "every plan includes a sandbox" }).waitFor();
+    await again.locator(".bubble.visitor", { hasText: "Please switch it on for wanda-test." }).waitFor();
+    await screenshot(back, "widget-offline-email-continued");
+    await context.close();
   });
 });
 

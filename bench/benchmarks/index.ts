@@ -1,3 +1,4 @@
+import { appBenchmarks } from "../app-inbox.ts";
 import type { Benchmark } from "../lib/context.ts";
 import { chatBenchmarks } from "./chat.ts";
 import { conversationBenchmarks } from "./conversations.ts";
@@ -18,4 +19,5 @@ export const benchmarks: Benchmark[] = [
   ...chatBenchmarks,
   ...sequenceBenchmarks,
   ...successBenchmarks,
+  ...appBenchmarks,
 ];

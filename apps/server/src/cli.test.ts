@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedPgliteDataDir } from "./test/db-template.ts";
 
 const bin = path.resolve(import.meta.dirname, "../../../bin/keepwell.js");
 const dirs: string[] = [];
@@ -124,6 +125,9 @@ describe("the keepwell command", { timeout: 180_000 }, () => {
 
   it("prints the URL and the demo login on the first start only", async () => {
     const dataDir = tempDir();
+    // Starts from the migrated schema: this case is about the first start's output; the case above
+    // migrates from nothing.
+    await seedPgliteDataDir(dataDir);
     const port = await freePort();
     const first = await startAndWait({ KEEPWELL_DATA_DIR: dataDir, PORT: String(port) });
     expect(first.output).toContain(`http://127.0.0.1:${port}`);

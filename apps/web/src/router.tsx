@@ -126,6 +126,31 @@ const featureRequestsRoute = createRoute({
   ),
 });
 
+/* Lifecycle email and founder presence: sequences, broadcasts, office hours (screens/automation/). */
+const automationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation",
+  validateSearch: (
+    raw: Record<string, unknown>,
+  ): { view?: "sequences" | "broadcasts" | "office-hours"; sequence?: string } => ({
+    ...(raw.view === "sequences" || raw.view === "broadcasts" || raw.view === "office-hours"
+      ? { view: raw.view }
+      : {}),
+    ...(typeof raw.sequence === "string" ? { sequence: raw.sequence } : {}),
+  }),
+  component: lazyRouteComponent(
+    () => import("./screens/automation/AutomationScreen.tsx"),
+    "AutomationScreen",
+  ),
+});
+
+/* Retention: logo and revenue retention, lost and saved MRR, cohorts (screens/reports/Retention.tsx). */
+const retentionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/reports/retention",
+  component: lazyRouteComponent(() => import("./screens/reports/Retention.tsx"), "RetentionScreen"),
+});
+
 /* Customer health: at-risk, upsell and advocate companies with their reasons (screens/success/). */
 const successRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -238,8 +263,10 @@ const routeTree = rootRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
     reportsRoute,
+    retentionRoute,
     helpCenterRoute,
     featureRequestsRoute,
+    automationRoute,
     callbacksRoute,
     successRoute,
     settingsRoute.addChildren([

@@ -25,6 +25,7 @@ export interface ChatMessage {
 
 export interface Availability {
   online: boolean;
+  founder?: { name: string; avatar_url: string } | null;
   open: boolean;
   next_open_at: string | null;
   reply_time: "minutes" | "hours" | "day";
@@ -46,6 +47,8 @@ export interface ChatState {
   seenAt: string | null;
   availability: Availability | null;
   email: string | null;
+  /** The site signed this visitor's identity: billing actions may be offered. */
+  verified: boolean;
   error: string | null;
   survey: ChatSurvey | null;
 }
@@ -60,6 +63,7 @@ export class ChatConnection {
     seenAt: null,
     availability: null,
     email: null,
+    verified: false,
     error: null,
     survey: null,
   };
@@ -73,6 +77,7 @@ export class ChatConnection {
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #attributes: Record<string, unknown> = {};
+  #page: { url?: string; title?: string } = {};
 
   constructor(key: string, onChange: (state: ChatState) => void) {
     this.#key = key;
@@ -131,7 +136,11 @@ export class ChatConnection {
     } catch {
       // see constructor
     }
-    this.#set({ email: result.visitor?.email ?? null, error: null });
+    this.#set({
+      email: result.visitor?.email ?? null,
+      verified: result.identity_verified === true,
+      error: null,
+    });
     this.#connect();
   }
 
@@ -190,6 +199,7 @@ export class ChatConnection {
         for (const message of pending) this.#sendFrame(message);
         if (Object.keys(this.#attributes).length > 0)
           this.#raw({ type: "attributes", attributes: this.#attributes });
+        this.#sendContext();
         return;
       }
       case "ack":
@@ -252,13 +262,14 @@ export class ChatConnection {
     );
   }
 
-  send(body: string): void {
+  send(body: string, attachments: ChatAttachment[] = []): void {
     const clientId = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const message: ChatMessage = {
       id: clientId,
       client_id: clientId,
       from: "visitor",
       body,
+      attachments,
       created_at: new Date().toISOString(),
       agent: null,
       state: "sending",
@@ -275,7 +286,63 @@ export class ChatConnection {
   }
 
   #sendFrame(message: ChatMessage): void {
-    this.#raw({ type: "message", body: message.body, client_id: message.client_id });
+    this.#raw({
+      type: "message",
+      body: message.body,
+      client_id: message.client_id,
+      ...(message.attachments?.length ? { attachment_ids: message.attachments.map((a) => a.id) } : {}),
+    });
+  }
+
+  /** Uploads a file with the visitor's token and sends it as a message; the error says why not. */
+  async sendFile(file: File, words: { tooBig: string; wrongType: string }): Promise<void> {
+    if (file.size > 10 * 1024 * 1024) return this.#set({ error: words.tooBig });
+    if (!/^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/(plain|csv))$/.test(file.type)) {
+      return this.#set({ error: words.wrongType });
+    }
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const response = await fetch(`/widget/v1/${this.#key}/uploads`, {
+      method: "POST",
+      headers: { authorization: `Visitor ${this.#token}` },
+      body: form,
+    }).catch(() => null);
+    const result = await response?.json().catch(() => ({}));
+    if (!response?.ok) return this.#set({ error: result?.title ?? "Upload failed" });
+    this.send("", [result as ChatAttachment]);
+  }
+
+  /** The host page the visitor is on (from the loader), told to agents with the browser's language and zone. */
+  setPage(page: unknown): void {
+    if (typeof page !== "object" || page === null) return;
+    this.#page = page as { url?: string; title?: string };
+    this.#sendContext();
+  }
+
+  #sendContext(): void {
+    let timeZone: string | undefined;
+    try {
+      timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch {
+      // An old browser without zones: agents see no local time.
+    }
+    this.#raw({
+      type: "context",
+      page_url: this.#page.url,
+      page_title: this.#page.title,
+      language: navigator.language,
+      time_zone: timeZone,
+    });
+  }
+
+  /** The signed pause-or-cancel page of a verified customer's subscription; null when there is none. */
+  async pauseLink(): Promise<string | null> {
+    const response = await fetch(`/billing/widget/${this.#key}/pause-link`, {
+      method: "POST",
+      headers: { authorization: `Visitor ${this.#token}` },
+    }).catch(() => null);
+    if (!response?.ok) return null;
+    return ((await response.json()) as { url: string }).url;
   }
 
   /** Downloads a file of the conversation with the visitor's token (never put in a URL). */

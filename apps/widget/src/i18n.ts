@@ -20,6 +20,7 @@ export const en = {
   reconnecting: "Reconnecting…",
   close: "Close",
   callback: "Call me back",
+  manageSubscription: "Pause or cancel my subscription",
   callbackTitle: "Request a call back",
   phone: "Phone number",
   from: "From",
@@ -39,6 +40,10 @@ export const en = {
   rateComment: "What could we have done better?",
   rateSend: "Send",
   rateThanks: "Thank you, we read every comment.",
+  founder: "You're talking to the founder today: {name}",
+  attach: "Attach a file",
+  fileTooBig: "Files can be up to 10 MB",
+  fileType: "Send an image, a PDF or a text file",
 };
 
 export type Text = typeof en;
@@ -63,6 +68,7 @@ const bn: Text = {
   reconnecting: "আবার সংযোগ করা হচ্ছে…",
   close: "বন্ধ করুন",
   callback: "আমাকে ফোন করুন",
+  manageSubscription: "আমার সাবস্ক্রিপশন স্থগিত বা বাতিল করুন",
   callbackTitle: "কল ব্যাকের অনুরোধ",
   phone: "ফোন নম্বর",
   from: "কখন থেকে",
@@ -82,6 +88,10 @@ const bn: Text = {
   rateComment: "আমরা আর কী ভালো করতে পারতাম?",
   rateSend: "পাঠান",
   rateThanks: "ধন্যবাদ, আমরা প্রতিটি মন্তব্য পড়ি।",
+  founder: "আজ আপনি প্রতিষ্ঠাতার সাথে কথা বলছেন: {name}",
+  attach: "ফাইল সংযুক্ত করুন",
+  fileTooBig: "ফাইল সর্বোচ্চ ১০ MB হতে পারে",
+  fileType: "একটি ছবি, PDF বা টেক্সট ফাইল পাঠান",
 };
 
 const mr: Text = {
@@ -104,6 +114,7 @@ const mr: Text = {
   reconnecting: "पुन्हा जोडत आहे…",
   close: "बंद करा",
   callback: "मला परत फोन करा",
+  manageSubscription: "माझी सदस्यता थांबवा किंवा रद्द करा",
   callbackTitle: "परत फोनची विनंती",
   phone: "फोन नंबर",
   from: "केव्हापासून",
@@ -123,6 +134,10 @@ const mr: Text = {
   rateComment: "आम्ही आणखी काय चांगले करू शकलो असतो?",
   rateSend: "पाठवा",
   rateThanks: "धन्यवाद, आम्ही प्रत्येक प्रतिक्रिया वाचतो.",
+  founder: "आज तुम्ही संस्थापकांशी बोलत आहात: {name}",
+  attach: "फाइल जोडा",
+  fileTooBig: "फाइल जास्तीत जास्त 10 MB असू शकते",
+  fileType: "प्रतिमा, PDF किंवा मजकूर फाइल पाठवा",
 };
 
 const ta: Text = {
@@ -145,6 +160,7 @@ const ta: Text = {
   reconnecting: "மீண்டும் இணைக்கிறது…",
   close: "மூடு",
   callback: "என்னைத் திரும்ப அழையுங்கள்",
+  manageSubscription: "என் சந்தாவை இடைநிறுத்து அல்லது ரத்து செய்",
   callbackTitle: "திரும்ப அழைப்புக் கோரிக்கை",
   phone: "தொலைபேசி எண்",
   from: "எப்போதிலிருந்து",
@@ -164,6 +180,10 @@ const ta: Text = {
   rateComment: "நாங்கள் இன்னும் என்ன சிறப்பாகச் செய்திருக்கலாம்?",
   rateSend: "அனுப்பு",
   rateThanks: "நன்றி, ஒவ்வொரு கருத்தையும் நாங்கள் படிக்கிறோம்.",
+  founder: "இன்று நீங்கள் நிறுவனருடன் பேசுகிறீர்கள்: {name}",
+  attach: "கோப்பை இணைக்கவும்",
+  fileTooBig: "கோப்பு அதிகபட்சம் 10 MB இருக்கலாம்",
+  fileType: "படம், PDF அல்லது உரைக் கோப்பை அனுப்பவும்",
 };
 
 const ha: Text = {
@@ -186,6 +206,7 @@ const ha: Text = {
   reconnecting: "Ana sake haɗawa…",
   close: "Rufe",
   callback: "Kira ni",
+  manageSubscription: "Dakatar ko soke biyan kuɗina",
   callbackTitle: "Nemi a kira ka",
   phone: "Lambar waya",
   from: "Daga",
@@ -205,6 +226,10 @@ const ha: Text = {
   rateComment: "Me za mu iya yi mafi kyau?",
   rateSend: "Aika",
   rateThanks: "Na gode, muna karanta kowane sharhi.",
+  founder: "Yau kuna magana da wanda ya kafa kamfanin: {name}",
+  attach: "Haɗa fayil",
+  fileTooBig: "Fayil ba zai wuce MB 10 ba",
+  fileType: "Aika hoto, PDF ko fayil na rubutu",
 };
 
 const yo: Text = {
@@ -227,6 +252,7 @@ const yo: Text = {
   reconnecting: "Ó ń tún so pọ̀…",
   close: "Pa á dé",
   callback: "Pè mí padà",
+  manageSubscription: "Dá ìforúkọsílẹ̀ mi dúró tàbí fagilé e",
   callbackTitle: "Béèrè ìpè padà",
   phone: "Nọ́mbà fóònù",
   from: "Láti",
@@ -246,6 +272,10 @@ const yo: Text = {
   rateComment: "Kí ni a lè ti ṣe dáadáa jù?",
   rateSend: "Fi ránṣẹ́",
   rateThanks: "A dúpẹ́, a máa ń ka gbogbo ọ̀rọ̀ ìwòye.",
+  founder: "Ẹ ń bá olùdásílẹ̀ sọ̀rọ̀ lónìí: {name}",
+  attach: "So fáìlì mọ́",
+  fileTooBig: "Fáìlì kò gbọdọ̀ ju MB 10 lọ",
+  fileType: "Fi àwòrán, PDF tàbí fáìlì ọ̀rọ̀ ránṣẹ́",
 };
 
 export const texts: Record<string, Text> = { en, bn, mr, ta, ha, yo };

@@ -76,6 +76,9 @@ export {};
   const button = shadow.querySelector("button") as HTMLButtonElement;
   const badge = shadow.querySelector(".badge") as HTMLSpanElement;
 
+  // The page the visitor is on, for agents (single-page apps change it without reloading).
+  const pageInfo = () => ({ url: location.href, title: document.title });
+
   const post = (message: Record<string, unknown>) => {
     if (frame?.contentWindow && frameReady) frame.contentWindow.postMessage({ kw: 1, ...message }, origin);
   };
@@ -94,7 +97,7 @@ export {};
     panel.classList.toggle("open", open);
     button.setAttribute("aria-expanded", String(open));
     if (open) badge.style.display = "none";
-    post({ type: open ? "open" : "close" });
+    post({ type: open ? "open" : "close", page: pageInfo() });
     emit(open ? "open" : "close");
   };
 
@@ -106,7 +109,7 @@ export {};
     if (data?.kw !== 1) return;
     if (data.type === "hello") {
       frameReady = true;
-      post({ type: "init", identity, attributes, open: isOpen });
+      post({ type: "init", identity, attributes, open: isOpen, page: pageInfo() });
     } else if (data.type === "config" && typeof data.color === "string") {
       color = data.color;
       button.style.setProperty("--kw-color", color);

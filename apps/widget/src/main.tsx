@@ -61,8 +61,15 @@ function App() {
     };
     const onMessage = (event: MessageEvent) => {
       if (event.source !== window.parent) return;
-      const data = event.data as { kw?: number; type?: string; identity?: unknown; attributes?: unknown };
+      const data = event.data as {
+        kw?: number;
+        type?: string;
+        identity?: unknown;
+        attributes?: unknown;
+        page?: unknown;
+      };
       if (data?.kw !== 1) return;
+      if (data.page) conn.setPage(data.page);
       if (data.type === "init" || data.type === "attributes") conn.setAttributes(data.attributes);
       if (data.type === "init") start(data.identity ?? null);
       if (data.type === "identify")
@@ -91,6 +98,7 @@ function App() {
         <div>
           <h1>{standalone ? t.callbackTitle : t.title}</h1>
           <Availability t={t} chat={chat} lang={lang} />
+          <Founder t={t} founder={chat?.availability?.founder ?? null} />
         </div>
         {!standalone && (
           <button type="button" class="icon" aria-label={t.close} onClick={() => toParent({ type: "close" })}>
@@ -111,6 +119,24 @@ function App() {
         />
       )}
     </div>
+  );
+}
+
+/** During a founder's office hours the visitor knows who is answering today. */
+function Founder({ t, founder }: { t: Text; founder: { name: string; avatar_url: string } | null }) {
+  const [pictureFailed, setPictureFailed] = useState(false);
+  if (!founder) return null;
+  return (
+    <p class="founder" data-testid="founder">
+      {pictureFailed ? (
+        <span class="avatar" aria-hidden="true">
+          {founder.name.slice(0, 1).toUpperCase()}
+        </span>
+      ) : (
+        <img class="avatar" src={founder.avatar_url} alt="" onError={() => setPictureFailed(true)} />
+      )}
+      {fill(t.founder, { name: founder.name })}
+    </p>
   );
 }
 
@@ -220,6 +246,33 @@ function ChatView(props: {
         </p>
       )}
       <form class="composer" onSubmit={submit}>
+        <label class="attach" title={t.attach}>
+          <svg
+            width="20"
+            height="20"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            aria-hidden="true"
+          >
+            <path
+              stroke-width="2"
+              stroke-linecap="round"
+              d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"
+            />
+          </svg>
+          <input
+            type="file"
+            aria-label={t.attach}
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv"
+            onChange={(e) => {
+              const input = e.target as HTMLInputElement;
+              const file = input.files?.[0];
+              if (file) void connection?.sendFile(file, { tooBig: t.fileTooBig, wrongType: t.fileType });
+              input.value = "";
+            }}
+          />
+        </label>
         <textarea
           aria-label={t.placeholder}
           placeholder={t.placeholder}
@@ -242,6 +295,20 @@ function ChatView(props: {
         <p class="footer">
           <button type="button" class="link" onClick={props.onCallback}>
             {t.callback}
+          </button>
+        </p>
+      )}
+      {chat?.verified && (
+        <p class="footer">
+          <button
+            type="button"
+            class="link"
+            onClick={async () => {
+              const url = await connection?.pauseLink();
+              if (url) window.open(url, "_blank", "noopener");
+            }}
+          >
+            {t.manageSubscription}
           </button>
         </p>
       )}

@@ -44,4 +44,9 @@ label{display:flex;flex-direction:column;gap:4px;font-size:12.5px}
 .choices button{flex:1;border:1px solid #d1d5db;border-radius:8px;background:#fff;padding:6px 4px;min-height:36px}
 .choices button[aria-pressed=true]{border-color:var(--kw-color);background:var(--kw-color);color:#fff}
 .survey form{display:flex;flex-direction:column;gap:6px}
+.founder{display:flex;align-items:center;gap:6px;margin:6px 0 0;font-size:12.5px;font-weight:600}
+.founder .avatar{width:24px;height:24px;object-fit:cover;border:1px solid rgba(255,255,255,.6)}
+.attach{flex:none;display:flex;align-items:center;justify-content:center;width:36px;cursor:pointer;color:#4b5563}
+.attach input{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}
+.attach:focus-within{outline:2px solid #111;outline-offset:2px;border-radius:8px}
 `;

@@ -80,6 +80,8 @@ export const TeamMember = Type.Object({
   time_zone: Type.String(),
   role: Role,
   joined_at: Timestamp,
+  /** Where the member's avatar image is, or null when they show initials. */
+  avatar_url: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const UpdateTeamMemberBody = StrictObject({ role: Role });
@@ -90,6 +92,7 @@ export const Profile = Type.Object({
   name: Type.String(),
   time_zone: Type.String(),
   created_at: Timestamp,
+  avatar_url: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const UpdateProfileBody = StrictObject({

@@ -9,6 +9,11 @@ import * as helpCenter from "./migrations/2026_11_28_006_help_center.ts";
 import * as customerSuccess from "./migrations/2026_11_28_007_customer_success.ts";
 import * as sequencesFeatures from "./migrations/2026_11_28_008_sequences_features.ts";
 import * as savedReplies from "./migrations/2026_11_28_009_saved_replies.ts";
+import * as agentAvatars from "./migrations/2026_11_28_010_agent_avatars.ts";
+import * as chatOfflineEmail from "./migrations/2026_11_28_011_chat_offline_email.ts";
+import * as retentionHistory from "./migrations/2026_11_28_012_retention_history.ts";
+import * as lifecycleBounces from "./migrations/2026_11_28_013_lifecycle_bounces.ts";
+import * as hygiene from "./migrations/2026_11_28_014_hygiene.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +26,11 @@ const migrations: Record<string, Migration> = {
   "2026_11_28_007_customer_success": customerSuccess,
   "2026_11_28_008_sequences_features": sequencesFeatures,
   "2026_11_28_009_saved_replies": savedReplies,
+  "2026_11_28_010_agent_avatars": agentAvatars,
+  "2026_11_28_011_chat_offline_email": chatOfflineEmail,
+  "2026_11_28_012_retention_history": retentionHistory,
+  "2026_11_28_013_lifecycle_bounces": lifecycleBounces,
+  "2026_11_28_014_hygiene": hygiene,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -31,6 +31,15 @@ export interface AgentsTable {
   created_at: CreatedAt;
 }
 
+/** An agent's avatar image; its type is the sniffed one, never the uploader's claim. */
+export interface AgentAvatarsTable {
+  agent_id: string;
+  content_type: string;
+  image: Buffer;
+  size_bytes: number;
+  updated_at: Generated<Date>;
+}
+
 export interface MembershipsTable {
   workspace_id: string;
   agent_id: string;
@@ -425,6 +434,13 @@ export interface SurveyPageNoncesTable {
   used_at: Timestamp;
 }
 
+/** Where the metrics sweep has got to in conversations' order of last change (one row). */
+export interface MetricsSweepStateTable {
+  singleton: Generated<boolean>;
+  swept_to: Timestamp;
+  swept_id: string;
+}
+
 export interface ConversationMetricsTable {
   workspace_id: string;
   conversation_id: string;
@@ -622,7 +638,7 @@ export interface SequenceSendsTable {
   sequence_id: string;
   contact_id: string;
   position: number;
-  state: "sending" | "sent" | "skipped" | "failed";
+  state: "sending" | "sent" | "skipped" | "failed" | "bounced";
   detail: string | null;
   rfc_message_id: string | null;
   at: Timestamp;
@@ -679,6 +695,15 @@ export interface WidgetVisitorsTable {
   attributes: JsonDefault;
   created_at: CreatedAt;
   last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The visitor's browser as the widget reported it: page, language, time zone, browser, system. */
+  context: JsonDefault;
+}
+
+export interface WidgetRateLimitsTable {
+  bucket: string;
+  key: string;
+  window_start: Timestamp;
+  hits: number;
 }
 
 export interface WidgetIdentitiesTable {
@@ -810,6 +835,16 @@ export interface BillingSubscriptionsTable {
   canceled_at: Timestamp | null;
   last_event_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** One change of a company's mirrored billing (status or MRR), for the retention report. */
+export interface BillingMrrHistoryTable {
+  workspace_id: string;
+  id: Generated<string>;
+  company_id: string;
+  at: Timestamp;
+  status: string;
+  mrr_cents: BigIntCol;
 }
 
 export interface BillingInvoicesTable {
@@ -984,6 +1019,7 @@ export interface HelpArticleFeedbackTable {
 export interface DB {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
+  agent_avatars: AgentAvatarsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -1017,6 +1053,7 @@ export interface DB {
   survey_responses: SurveyResponsesTable;
   survey_page_nonces: SurveyPageNoncesTable;
   conversation_metrics: ConversationMetricsTable;
+  metrics_sweep_state: MetricsSweepStateTable;
   report_daily_rollups: ReportDailyRollupsTable;
   report_daily_totals: ReportDailyTotalsTable;
   report_daily_workspace: ReportDailyWorkspaceTable;
@@ -1026,6 +1063,7 @@ export interface DB {
   widget_visitors: WidgetVisitorsTable;
   widget_identities: WidgetIdentitiesTable;
   widget_conversations: WidgetConversationsTable;
+  widget_rate_limits: WidgetRateLimitsTable;
   callback_requests: CallbackRequestsTable;
   callback_attempts: CallbackAttemptsTable;
   feature_requests: FeatureRequestsTable;
@@ -1047,6 +1085,7 @@ export interface DB {
   stripe_events: StripeEventsTable;
   billing_subscriptions: BillingSubscriptionsTable;
   billing_invoices: BillingInvoicesTable;
+  billing_mrr_history: BillingMrrHistoryTable;
   dunning_cases: DunningCasesTable;
   dunning_notices: DunningNoticesTable;
   cancellation_choices: CancellationChoicesTable;

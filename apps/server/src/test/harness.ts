@@ -8,19 +8,21 @@ import { createApiToken } from "../modules/access/service.ts";
 import { addMember, createWorkspace, upsertAgent } from "../modules/workspaces/service.ts";
 import type { Role } from "../db/schema.ts";
 import { randomUUID } from "node:crypto";
+import { postgresTemplate, seedPgliteDataDir, templatesEnabled } from "./db-template.ts";
 
 /** The databases every integration test runs against: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const databaseKinds: ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL
   ? ["pglite", "postgres"]
   : ["pglite"];
 
-/** Creates a throwaway PostgreSQL database; the returned function drops it. */
+/** Creates a throwaway PostgreSQL database, already migrated (see db-template.ts); the returned function drops it. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL!;
   const name = `keepwell_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const template = templatesEnabled ? ` template ${await postgresTemplate(adminUrl)}` : "";
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -61,7 +63,10 @@ export async function startTestServer(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  if (kind === "pglite" && !databaseUrl) config.dataDir = dataDir;
+  if (kind === "pglite" && !databaseUrl) {
+    config.dataDir = dataDir;
+    await seedPgliteDataDir(dataDir);
+  }
   const server = await startServer(config, { logger: false, now: options.now });
   return {
     ...server,

@@ -2,6 +2,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "../api/client.ts";
 import { messagesQuery, placeInLists, removeFromLists } from "../api/conversations.ts";
 import type { Conversation } from "../api/types.ts";
+import { applyChatEvent } from "../screens/chat/chat-events.ts";
 import { applyPresence, applyTyping, loadPresence } from "./presence.ts";
 import type { StreamFrame } from "./stream.ts";
 
@@ -50,6 +51,7 @@ export function eventApplier(queryClient: QueryClient, myId: string) {
 
   return function apply(frame: StreamFrame): void {
     const data = frame.data ?? {};
+    applyChatEvent(queryClient, frame);
     switch (frame.type) {
       case "hello":
         void loadPresence();
@@ -80,6 +82,12 @@ export function eventApplier(queryClient: QueryClient, myId: string) {
       case "contact.deleted":
         void queryClient.invalidateQueries({ queryKey: ["contact", data.id] });
         void queryClient.invalidateQueries({ queryKey: ["card", data.id] });
+        break;
+      case "company.health_changed":
+      case "health.recomputed":
+        // The sidebar's health card and the success screen's flag lists, without waiting for a poll.
+        void queryClient.invalidateQueries({ queryKey: ["health"] });
+        if (typeof data.id === "string") void queryClient.invalidateQueries({ queryKey: ["billing", data.id] });
         break;
       case "company.updated":
       case "company.deleted":

@@ -1,14 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import {
-  type ChangeEvent,
-  type DragEvent,
-  type KeyboardEvent,
-  lazy,
-  Suspense,
-  useEffect,
-  useRef,
-  useState,
-} from "react";
+import { type DragEvent, lazy, Suspense, useEffect, useRef, useState } from "react";
 import { fillVariables, firstName } from "../../../../packages/contracts/src/saved-reply-variables.ts";
 import { ApiError, type Problem } from "../api/client.ts";
 import { postMessage, updateConversation } from "../api/conversations.ts";
@@ -16,8 +7,14 @@ import { useContactAndCompany } from "../api/directory.ts";
 import { useSession } from "../api/session.ts";
 import type { Conversation } from "../api/types.ts";
 import { useCommand } from "../lib/commands.ts";
-import { clearDraft, type Draft, loadDraft, saveDraft } from "../lib/drafts.ts";
+import { clearDraft, type Draft, EMPTY_DRAFT, loadDraft, saveDraft } from "../lib/drafts.ts";
 import { useStream } from "../realtime/StreamContext.tsx";
+import type { RichEditorHandle } from "./composer/RichEditor.tsx";
+import { textToHtml } from "./composer/rich-text.ts";
+import { ComposerFeatureRequest } from "./features/ComposerFeatureRequest.tsx";
+
+// The editor library is the composer's largest piece: it loads on its own, after the inbox shows.
+const RichEditor = lazy(() => import("./composer/RichEditor.tsx").then((m) => ({ default: m.RichEditor })));
 
 // Loaded on first use, so the help center's code stays out of the first download.
 const ArticlePicker = lazy(() =>
@@ -28,12 +25,11 @@ const SavedRepliesPicker = lazy(() =>
   import("./settings/SavedRepliesPicker.tsx").then((m) => ({ default: m.SavedRepliesPicker })),
 );
 
-/** A file being attached: uploading, uploaded (it has an id) or refused (it has an error). */
+/** A file on its way up, or refused (it has an error); once uploaded it moves into the draft. */
 interface PendingFile {
   key: string;
   name: string;
   size: number;
-  id?: string;
   error?: string;
 }
 
@@ -63,34 +59,43 @@ async function uploadFile(file: File, csrfToken: string | null): Promise<string>
 const TYPING_EVERY_MS = 2000;
 
 /**
- * Reply or note. What is typed is saved per conversation as it is typed, so a reload, a crash or a
- * failed send loses nothing; the draft is cleared only once the server has the message.
+ * Reply or note, in rich text. What is written, and the files already uploaded for it, are saved
+ * per conversation as they change, so a reload, a crash or a failed send loses nothing; the draft
+ * is cleared only once the server has the message.
  */
 export function Composer({ conversation, myId }: { conversation: Conversation; myId: string }) {
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(() => loadDraft(conversation.id) ?? { mode: "reply", text: "" });
+  const [draft, setDraft] = useState<Draft>(() => loadDraft(conversation.id) ?? EMPTY_DRAFT);
+  // The editor starts from the saved HTML once; after that it owns the content.
+  const [initialHtml] = useState(() => draft.html || (draft.text ? textToHtml(draft.text) : ""));
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
-  const [files, setFiles] = useState<PendingFile[]>([]);
+  const [pending, setPending] = useState<PendingFile[]>([]);
   const [dragging, setDragging] = useState(false);
-  /** Where the saved reply goes: the position of a typed "/" (which it replaces), or the caret. */
-  const [replyPicker, setReplyPicker] = useState<{ at: number; slash: boolean } | null>(null);
+  /** Where the saved reply goes: over a typed "/" (at its position), or at the caret. */
+  const [replyPicker, setReplyPicker] = useState<{ at: number | null } | null>(null);
   const session = useSession();
   const { contact, company } = useContactAndCompany(conversation.contact_id);
   const fileInput = useRef<HTMLInputElement>(null);
-  const textarea = useRef<HTMLTextAreaElement>(null);
+  const editor = useRef<RichEditorHandle>(null);
   const stream = useStream();
   const typedAt = useRef(0);
 
   function addFiles(list: FileList | null) {
     for (const file of Array.from(list ?? [])) {
       const key = `${Date.now()}-${Math.random()}`;
-      setFiles((all) => [...all, { key, name: file.name, size: file.size }]);
+      setPending((all) => [...all, { key, name: file.name, size: file.size }]);
       uploadFile(file, session.csrf_token).then(
-        (id) => setFiles((all) => all.map((f) => (f.key === key ? { ...f, id } : f))),
+        (id) => {
+          setPending((all) => all.filter((f) => f.key !== key));
+          setDraft((d) => ({
+            ...d,
+            attachments: [...d.attachments, { id, name: file.name, size: file.size }],
+          }));
+        },
         (caught: unknown) =>
-          setFiles((all) =>
+          setPending((all) =>
             all.map((f) =>
               f.key === key ? { ...f, error: caught instanceof Error ? caught.message : String(caught) } : f,
             ),
@@ -115,32 +120,13 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
       "agent.name": session.agent.name,
       "company.name": company?.name,
     });
-    const at = replyPicker?.at ?? draft.text.length;
-    const after = draft.text.slice(at + (replyPicker?.slash ? 1 : 0));
-    edit(draft.text.slice(0, at) + filled + after);
+    const at = replyPicker?.at;
+    editor.current?.insertText(filled, at != null ? { from: at, to: at + 1 } : undefined);
     setReplyPicker(null);
-    const caret = at + filled.length;
-    requestAnimationFrame(() => {
-      textarea.current?.focus();
-      textarea.current?.setSelectionRange(caret, caret);
-    });
   }
 
-  /** A "/" typed at the start of a line or after a space opens the saved-reply picker. */
-  function onTextChange(event: ChangeEvent<HTMLTextAreaElement>) {
-    const text = event.target.value;
-    const caret = event.target.selectionStart;
-    const typedSlash =
-      text.length === draft.text.length + 1 &&
-      caret > 0 &&
-      text[caret - 1] === "/" &&
-      /^\s?$/u.test(text[caret - 2] ?? "");
-    edit(text);
-    if (typedSlash) setReplyPicker({ at: caret - 1, slash: true });
-  }
-
-  function edit(text: string) {
-    setDraft({ mode: draft.mode, text });
+  function edit(html: string, text: string) {
+    setDraft((d) => ({ ...d, html, text }));
     if (text.trim() && Date.now() - typedAt.current > TYPING_EVERY_MS) {
       typedAt.current = Date.now();
       stream?.send({ type: "typing", conversation_id: conversation.id });
@@ -162,29 +148,36 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
     };
   }, [conversation.id, draft]);
 
+  // "r" or "n" pressed before the editor's code arrived: focus it as soon as it is there.
+  const focusWhenReady = useRef(false);
   function focusAs(mode: Draft["mode"]) {
     setDraft((d) => ({ ...d, mode }));
-    textarea.current?.focus();
+    if (editor.current) editor.current.focus();
+    else focusWhenReady.current = true;
   }
   useCommand("reply", () => focusAs("reply"));
   useCommand("note", () => focusAs("note"));
 
-  const uploading = files.some((f) => !f.id && !f.error);
-  const attachmentIds = files.flatMap((f) => (f.id ? [f.id] : []));
+  const uploading = pending.some((f) => !f.error);
+  const attachmentIds = draft.attachments.map((a) => a.id);
+  // A message may be only files; it still needs a line of text for the customer's mail.
+  const empty = !draft.text.trim();
 
   async function send(resolve: boolean) {
-    if (!draft.text.trim() || sending || uploading) return;
+    if (empty || sending || uploading) return;
     setSending(true);
     setError(null);
     try {
       await postMessage(queryClient, myId, conversation.id, {
         kind: draft.mode === "note" ? "note" : "outgoing",
         body_text: draft.text,
+        ...(draft.html ? { body_html: draft.html } : {}),
         ...(attachmentIds.length > 0 ? { attachment_ids: attachmentIds } : {}),
       });
       clearDraft(conversation.id);
-      setDraft((d) => ({ mode: d.mode, text: "" }));
-      setFiles([]);
+      editor.current?.clear();
+      setDraft((d) => ({ ...EMPTY_DRAFT, mode: d.mode }));
+      setPending([]);
     } catch (caught) {
       setError(
         `Not sent: ${caught instanceof ApiError ? caught.problem.title : String(caught)}. Your text is kept.`,
@@ -204,15 +197,20 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
     setSending(false);
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void send(false);
-    }
-  }
-
   const isNote = draft.mode === "note";
-  const empty = !draft.text.trim();
+  const chips = [
+    ...draft.attachments.map((a) => ({ key: a.id, name: a.name, size: a.size, state: "" })),
+    ...pending.map((f) => ({
+      key: f.key,
+      name: f.name,
+      size: f.size,
+      state: f.error ? ` · not uploaded: ${f.error}` : " · uploading…",
+    })),
+  ];
+  function removeChip(key: string) {
+    setPending((all) => all.filter((f) => f.key !== key));
+    setDraft((d) => ({ ...d, attachments: d.attachments.filter((a) => a.id !== key) }));
+  }
   return (
     <form
       className={`composer${isNote ? " composer-note" : ""}`}
@@ -242,38 +240,42 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
           Note <kbd>n</kbd>
         </button>
       </fieldset>
-      <label htmlFor="composer-text" className="visually-hidden">
-        {isNote ? "Internal note (only your team sees it)" : "Reply to the customer"}
-      </label>
-      <textarea
-        id="composer-text"
-        ref={textarea}
-        value={draft.text}
-        rows={4}
-        placeholder={isNote ? "Write a note only your team will see…" : "Write your reply…"}
-        onChange={onTextChange}
-        onKeyDown={onKeyDown}
-        aria-describedby={error ? "composer-error" : undefined}
-      />
+      <Suspense fallback={<div className="composer-editor-loading hint">Loading the editor…</div>}>
+        <RichEditor
+          handle={editor}
+          initialHtml={initialHtml}
+          label={isNote ? "Internal note (only your team sees it)" : "Reply to the customer"}
+          placeholder={isNote ? "Write a note only your team will see…" : "Write your reply…"}
+          describedBy={error ? "composer-error" : undefined}
+          onChange={edit}
+          onSubmit={() => void send(false)}
+          onSlash={(at) => setReplyPicker({ at })}
+          onPasteFiles={addFiles}
+          onReady={() => {
+            if (focusWhenReady.current) editor.current?.focus();
+            focusWhenReady.current = false;
+          }}
+        />
+      </Suspense>
       {error && (
         <p className="form-error" id="composer-error" role="alert">
           {error}
         </p>
       )}
-      {files.length > 0 && (
+      {chips.length > 0 && (
         <ul className="attachments composer-files" aria-label="Attached files">
-          {files.map((f) => (
+          {chips.map((f) => (
             <li key={f.key} className="attachment">
               <span>{f.name}</span>{" "}
-              <span className={f.error ? "form-error" : "attachment-size"}>
+              <span className={f.state.includes("not uploaded") ? "form-error" : "attachment-size"}>
                 {formatSize(f.size)}
-                {f.error ? ` · not uploaded: ${f.error}` : f.id ? "" : " · uploading…"}
+                {f.state}
               </span>
               <button
                 type="button"
                 className="icon-button"
                 aria-label={`Remove ${f.name}`}
-                onClick={() => setFiles((all) => all.filter((x) => x.key !== f.key))}
+                onClick={() => removeChip(f.key)}
               >
                 ×
               </button>
@@ -287,7 +289,7 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
             onInsert={insertSavedReply}
             onClose={() => {
               setReplyPicker(null);
-              textarea.current?.focus();
+              editor.current?.focus();
             }}
           />
         </Suspense>
@@ -296,9 +298,8 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
         <Suspense fallback={<p className="hint">Loading the help center…</p>}>
           <ArticlePicker
             onInsert={(text) => {
-              edit(draft.text.trim() ? `${draft.text.trimEnd()}\n\n${text}` : text);
+              editor.current?.appendText(text);
               setPicking(false);
-              textarea.current?.focus();
             }}
           />
         </Suspense>
@@ -311,19 +312,14 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
           type="button"
           className="button"
           aria-expanded={replyPicker !== null}
-          onClick={() =>
-            setReplyPicker(
-              replyPicker
-                ? null
-                : { at: textarea.current?.selectionStart ?? draft.text.length, slash: false },
-            )
-          }
+          onClick={() => setReplyPicker(replyPicker ? null : { at: null })}
         >
           Saved reply <kbd>/</kbd>
         </button>
         <button type="button" className="button" onClick={() => fileInput.current?.click()}>
           Attach file
         </button>
+        <ComposerFeatureRequest conversationId={conversation.id} />
         <input
           ref={fileInput}
           type="file"
@@ -335,6 +331,8 @@ export function Composer({ conversation, myId }: { conversation: Conversation; m
             e.target.value = "";
           }}
         />
+        {/* Extra tools slot: other screens may add one toolbar element each here (e.g. a picker). */}
+        <span className="composer-extra-tools" />
         {!isNote && !empty && (
           <button
             type="button"

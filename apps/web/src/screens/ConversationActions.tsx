@@ -4,6 +4,7 @@ import { ApiError } from "../api/client.ts";
 import { addTag, removeTag, updateConversation } from "../api/conversations.ts";
 import { tagsQuery, useAgents } from "../api/directory.ts";
 import type { Conversation, ConversationPatch } from "../api/types.ts";
+import { AgentAvatar } from "../components/Avatar.tsx";
 import { CloseIcon } from "../components/icons.tsx";
 import { useCommand } from "../lib/commands.ts";
 import { STATUSES } from "../lib/views.ts";
@@ -73,6 +74,7 @@ export function ConversationActions({ conversation: c, myId }: { conversation: C
     <div className="actions">
       <div className="actions-row">
         <label className="inline-field">
+          <AgentAvatar agentId={c.assignee_id} size={20} />
           <span>Assignee</span>
           <select
             ref={assignRef}

@@ -3,6 +3,7 @@ import { memo } from "react";
 import { cardName, useCustomerCard } from "../api/cards.ts";
 import { useAgents, useTargetMinutes } from "../api/directory.ts";
 import type { Conversation } from "../api/types.ts";
+import { AgentAvatar } from "../components/Avatar.tsx";
 import { ChannelIcon } from "../components/icons.tsx";
 import { isUnread, useSeen } from "../lib/seen.ts";
 import { formatDuration, useNow } from "../lib/time.ts";
@@ -108,7 +109,10 @@ export const ConversationRow = memo(function ConversationRow({
         </span>
         <span className="row-line row-meta">
           <PriorityBadge priority={c.priority} />
-          <span className="row-assignee">{assignee ? assignee.name : "Unassigned"}</span>
+          <span className="row-assignee">
+            {assignee && <AgentAvatar agentId={assignee.id} size={16} />}
+            {assignee ? assignee.name : "Unassigned"}
+          </span>
           {c.tags.slice(0, 3).map((t) => (
             <span key={t.id} className="tag" style={{ borderColor: t.color }}>
               {t.name}

@@ -15,6 +15,7 @@ import { ConversationActions } from "./ConversationActions.tsx";
 import { PriorityBadge } from "./ConversationRow.tsx";
 import { CustomerSidebar } from "./CustomerSidebar.tsx";
 import { Thread } from "./Thread.tsx";
+import { VisitorActivity } from "./chat/VisitorActivity.tsx";
 
 export function ConversationView() {
   const { conversationId } = useParams({ strict: false }) as { conversationId: string };
@@ -73,6 +74,7 @@ export function ConversationView() {
       <div className="conversation-body">
         <div className="conversation-main">
           <Thread conversation={c} messages={messages.data} error={messages.error} search={search} />
+          <VisitorActivity conversation={c} messages={messages.data} />
           <Composer key={c.id} conversation={c} myId={session.agent.id} />
         </div>
         <CustomerSidebar conversation={c} search={search} myId={session.agent.id} />

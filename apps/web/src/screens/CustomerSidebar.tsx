@@ -6,6 +6,7 @@ import { contactName, useContactAndCompany } from "../api/directory.ts";
 import type { Conversation, Page } from "../api/types.ts";
 import { formatDateTime } from "../lib/time.ts";
 import type { InboxSearch } from "../lib/views.ts";
+import { VisitorPanel } from "./chat/VisitorPanel.tsx";
 import { SidebarPanels } from "./features/SidebarPanels.tsx";
 import { MergeContactForm, MergeIntoThisButton } from "./MergeTools.tsx";
 import { CompanyHealthCard } from "./success/CompanyHealthCard.tsx";
@@ -66,6 +67,7 @@ export function CustomerSidebar({
         </dl>
         {contact && <MergeContactForm contact={contact} />}
       </section>
+      <VisitorPanel conversation={conversation} />
       {company && (
         <section className="sidebar-section" aria-label="Company">
           <h3>{company.name}</h3>

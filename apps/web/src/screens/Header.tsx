@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { signOut, switchWorkspace, useSession } from "../api/session.ts";
+import { AgentAvatar } from "../components/Avatar.tsx";
 import {
   ChartIcon,
   ContrastIcon,
@@ -93,9 +94,10 @@ export function Header({ stream, onHelp }: { stream: EventStream | undefined; on
         <Link to="/settings" className="icon-button" aria-label="Settings" title="Settings">
           <GearIcon />
         </Link>
-        <span className="agent-name" title={session.agent.email}>
-          {session.agent.name}
-        </span>
+        <Link to="/settings/profile" className="agent-name" title={`${session.agent.email}: your profile`}>
+          <AgentAvatar agentId={session.agent.id} size={24} />
+          <span>{session.agent.name}</span>
+        </Link>
         <button
           type="button"
           className="icon-button"

@@ -112,8 +112,18 @@ export function NavViews({
           </Link>
         </li>
         <li>
+          <Link to="/automation" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Automation</span>
+          </Link>
+        </li>
+        <li>
           <Link to="/success" className="nav-item" onClick={onNavigate}>
             <span className="nav-label">Customer health</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/reports/retention" className="nav-item" onClick={onNavigate}>
+            <span className="nav-label">Retention</span>
           </Link>
         </li>
       </ul>

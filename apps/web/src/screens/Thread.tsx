@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { contactName, useAgents, useContactAndCompany } from "../api/directory.ts";
 import type { Conversation, Message } from "../api/types.ts";
+import { AgentAvatar } from "../components/Avatar.tsx";
 import { PaperclipIcon } from "../components/icons.tsx";
 import { formatDateTime, formatFullDateTime } from "../lib/time.ts";
 import type { InboxSearch } from "../lib/views.ts";
@@ -61,6 +62,7 @@ export function Thread({
           ) : (
             <li key={m.id} className={`message message-${m.kind}`}>
               <div className="message-meta">
+                {m.author_agent_id && <AgentAvatar agentId={m.author_agent_id} size={20} />}
                 <span className="message-author">{authorOf(m)}</span>
                 <span className="message-kind">{KIND_LABEL[m.kind]}</span>
                 <time dateTime={m.created_at} title={formatFullDateTime(m.created_at)}>

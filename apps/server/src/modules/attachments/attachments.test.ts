@@ -8,6 +8,8 @@ import {
   conversationWorkspace,
   uploadFile,
 } from "../conversations/test-support.ts";
+import { eventually } from "../conversations/test-support.ts";
+import { UPLOAD_SWEEP_QUEUE } from "./cleanup.ts";
 import { ATTACHMENT_MAX_BYTES } from "./service.ts";
 
 const sha256 = (content: string | Uint8Array) => createHash("sha256").update(content).digest("hex");
@@ -17,9 +19,11 @@ describe.each(databaseKinds)("attachments on %s", (kind) => {
   let acme: ConversationFixture;
   let globex: ConversationFixture;
   let store: string;
+  /** How far the server's clock runs ahead of the real one. */
+  let ahead = 0;
 
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = await startTestServer(kind, {}, { now: () => new Date(Date.now() + ahead) });
     acme = await conversationWorkspace(server, "Acme");
     globex = await conversationWorkspace(server, "Globex");
     store = path.join(server.ctx.config.dataDir, "attachments");
@@ -133,5 +137,49 @@ describe.each(databaseKinds)("attachments on %s", (kind) => {
     expect((await acme.as.owner.get("/api/v1/attachments/not-a-uuid")).status).toBe(400);
     const viewer = await uploadFile(server, acme.tokens.viewer, { name: "v.txt", content: "v" });
     expect(viewer.status).toBe(403);
+  });
+
+  it("deletes uploads no message claimed within a day, and their bytes unless another row shares them", async () => {
+    const stored = (digest: string) => existsSync(path.join(store, digest.slice(0, 2), digest));
+    const upload = async (name: string, content: string) => {
+      const response = await uploadFile(server, acme.tokens.agent, { name, content });
+      expect(response.status).toBe(201);
+      return response.body as { id: string; sha256: string };
+    };
+    const abandoned = await upload("draft.txt", "never sent anywhere");
+    const shared = await upload("shared.txt", "sent and also abandoned");
+    const sharedCopy = await upload("copy.txt", "sent and also abandoned");
+    const conversation = await acme.as.agent.post("/api/v1/conversations", {
+      inbox_id: acme.inboxes.api,
+      contact: { email: "files@example.com" },
+      message: { kind: "incoming", body_text: "Here" },
+    });
+    const reply = await acme.as.agent.post(`/api/v1/conversations/${conversation.body.id}/messages`, {
+      kind: "outgoing",
+      body_text: "Attached",
+      attachment_ids: [shared.id],
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    ahead = 23 * 3_600_000;
+    const recent = await upload("recent.txt", "uploaded an hour before the sweep");
+
+    ahead = 25 * 3_600_000;
+    await server.ctx.jobs.send(UPLOAD_SWEEP_QUEUE, {});
+    // The job deletes the row first and the bytes after: wait for both.
+    await eventually(async () =>
+      (await acme.as.agent.get(`/api/v1/attachments/${abandoned.id}`)).status === 404 &&
+      !stored(abandoned.sha256)
+        ? true
+        : undefined,
+    );
+    // The unclaimed copy goes, but the bytes stay for the message that uses the same content.
+    expect((await acme.as.agent.get(`/api/v1/attachments/${sharedCopy.id}`)).status).toBe(404);
+    const kept = await acme.as.agent.get(`/api/v1/attachments/${shared.id}`);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toBe("sent and also abandoned");
+    expect(stored(shared.sha256)).toBe(true);
+    expect((await acme.as.agent.get(`/api/v1/attachments/${recent.id}`)).status).toBe(200);
+    expect(stored(recent.sha256)).toBe(true);
+    ahead = 0;
   });
 });

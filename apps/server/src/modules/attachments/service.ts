@@ -43,12 +43,35 @@ export interface Upload {
 
 /** Stores an uploaded file and records it, unattached, until a message claims it. */
 export async function uploadAttachment(ctx: AppContext, principal: Principal, upload: Upload) {
+  return storeUpload(ctx, principal.workspaceId, principal.agentId, upload, ATTACHMENT_MAX_BYTES);
+}
+
+/**
+ * A file a chat visitor sends (no agent uploaded it), with the widget's own smaller size limit; the
+ * multipart reader must stop at `maxBytes` too, so that an oversize file arrives truncated.
+ */
+export async function uploadVisitorAttachment(
+  ctx: AppContext,
+  workspaceId: string,
+  upload: Upload,
+  maxBytes: number,
+) {
+  return storeUpload(ctx, workspaceId, null, upload, maxBytes);
+}
+
+async function storeUpload(
+  ctx: AppContext,
+  workspaceId: string,
+  uploadedBy: string | null,
+  upload: Upload,
+  maxBytes: number,
+) {
   const stored = await storeStream(ctx.config.dataDir, upload.file);
   if (stored.truncated) {
     throw new Problem(
       413,
       "file_too_large",
-      `The file is larger than ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB; send a smaller one or a link`,
+      `The file is larger than ${maxBytes / 1024 / 1024} MB; send a smaller one or a link`,
       { field: "file" },
     );
   }
@@ -56,12 +79,14 @@ export async function uploadAttachment(ctx: AppContext, principal: Principal, up
   const row = await ctx.db
     .insertInto("attachments")
     .values({
-      workspace_id: principal.workspaceId,
-      uploaded_by: principal.agentId,
+      workspace_id: workspaceId,
+      uploaded_by: uploadedBy,
       filename: displayFilename(upload.filename),
       content_type: storedContentType(upload.mimetype),
       size_bytes: stored.size,
       sha256: stored.sha256,
+      // The instance clock, which the sweep of unclaimed uploads also reads (cleanup.ts).
+      created_at: ctx.now(),
     })
     .returning(columns)
     .executeTakeFirstOrThrow();

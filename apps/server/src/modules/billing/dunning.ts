@@ -5,9 +5,11 @@ import type { DunningOutcome } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
 import { companyFacts } from "../companies/records.ts";
 import { contactsOfCompanies } from "../contacts/by-company.ts";
+import { getContact } from "../contacts/service.ts";
 import { createConversation } from "../conversations/service.ts";
 import { getMember } from "../workspaces/service.ts";
 import { queueStripeAction } from "./actions.ts";
+import { billingTexts, contactLanguage, fill, type Language } from "./i18n.ts";
 import { type BillingConfig, billingConfigOf } from "./settings.ts";
 
 export const DUNNING_TICK_QUEUE = "billing-dunning-tick";
@@ -190,6 +192,8 @@ async function prepareNotice(
     link: config.update_card_url,
     senderName: sender.name,
     afterGrace: config.after_grace,
+    // The contact's own language when we know it (as surveys choose it), else English.
+    language: contactLanguage((await getContact(db, ws, contact.id).catch(() => null))?.attributes),
   });
   return {
     contactId: contact.id,
@@ -255,41 +259,30 @@ export function noticeText(input: {
   link: string | null;
   senderName: string;
   afterGrace: BillingConfig["after_grace"];
+  language?: Language;
 }): { subject: string; text: string } {
-  const date = input.graceEndsAt.toLocaleDateString("en-GB", {
+  const t = billingTexts[input.language ?? "en"];
+  const date = input.graceEndsAt.toLocaleDateString(t.locale, {
     day: "numeric",
     month: "long",
     timeZone: "UTC",
   });
-  const amount = input.amountCents ? ` of ${(input.amountCents / 100).toFixed(2)}` : "";
-  const update = input.link
-    ? `Updating the card takes a minute, here:\n${input.link}`
-    : "Updating the card in your account settings takes a minute.";
-  const hello = `Hi ${input.firstName ?? "there"},`;
-  const sign = `If anything is unclear, just reply to this email; it comes straight to me.\n\n${input.senderName}`;
-  if (input.reason === "card_expiring")
-    return {
-      subject: `The card for ${input.company} expires soon`,
-      text: `${hello}\n\nA small heads-up: the card we charge for ${input.company} expires at the end of the month. Nothing is wrong yet, and nothing changes for you.\n${update}\n\n${sign}\n`,
-    };
-  if (input.step === 0)
-    return {
-      subject: `A hiccup with the ${input.company} payment`,
-      text: `${hello}\n\nThe payment${amount} for ${input.company} did not go through. It happens: cards expire, banks get careful.\n\nNothing changes for you right now: everything keeps working until ${date}.\n${update}\n\n${sign}\n`,
-    };
-  if (input.step < input.lastStep)
-    return {
-      subject: `Your ${input.company} card still needs a quick update`,
-      text: `${hello}\n\nA gentle nudge: the payment${amount} for ${input.company} is still open. Your account keeps working until ${date}.\n${update}\n\n${sign}\n`,
-    };
-  const after = {
-    pause:
-      "After that we pause the account rather than delete anything, and you can pick up again whenever you like.",
-    cancel: "After that the subscription ends; your data stays with us for a while in case you come back.",
-    none: "We would rather sort it out together than cut anything off.",
-  }[input.afterGrace];
-  return {
-    subject: `Still time to keep ${input.company} going`,
-    text: `${hello}\n\nThe payment${amount} for ${input.company} is still open, and the grace period ends on ${date}. ${after}\n${update}\n\n${sign}\n`,
+  const values = {
+    company: input.company,
+    date,
+    name: input.firstName ?? "",
+    amount: input.amountCents ? fill(t.amount, { amount: (input.amountCents / 100).toFixed(2) }) : "",
+    link: input.link ?? "",
+    after: t.after[input.afterGrace],
   };
+  const update = fill(input.link ? t.updateLink : t.updateNoLink, values);
+  const hello = input.firstName ? fill(t.hello, values) : t.helloThere;
+  const letter = (subject: string, body: string) => ({
+    subject: fill(subject, values),
+    text: `${hello}\n\n${fill(body, values)}\n${update}\n\n${t.sign}\n\n${input.senderName}\n`,
+  });
+  if (input.reason === "card_expiring") return letter(t.expiringSubject, t.expiringBody);
+  if (input.step === 0) return letter(t.firstSubject, t.firstBody);
+  if (input.step < input.lastStep) return letter(t.middleSubject, t.middleBody);
+  return letter(t.lastSubject, t.lastBody);
 }

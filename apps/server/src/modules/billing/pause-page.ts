@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../../context.ts";
+import { Problem } from "../../lib/errors.ts";
 import { constantTimeEqual, hmac } from "../../lib/tokens.ts";
 import { companyFacts } from "../companies/records.ts";
+import { companyOfContact } from "../contacts/by-company.ts";
+import { visitorOfToken } from "../widget/visitors.ts";
+import { widgetByKey } from "../widget/settings.ts";
+import { billingTexts, fill, type Language, pageLanguage } from "./i18n.ts";
 import { liveSubscriptionOf, recordChoice } from "./service.ts";
 import { billingConfigOf } from "./settings.ts";
 
@@ -57,8 +62,8 @@ const escapeHtml = (text: string) =>
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors *";
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+function page(language: Language, title: string, body: string): string {
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1d2433}fieldset{border:0;padding:0}label{display:block;margin:.5rem 0}textarea{width:100%;min-height:5rem}button{font:inherit;padding:.5rem 1rem;margin-right:.5rem}</style></head>
 <body><main>${body}</main></body></html>`;
 }
@@ -73,11 +78,14 @@ function html(reply: FastifyReply, status: number, content: string) {
     .send(content);
 }
 
-const refused = () =>
-  page(
-    "This link does not work",
-    "<h1>This link does not work</h1><p>It may have expired. Reply to our last email and we will sort it out with you.</p>",
+const refused = (language: Language) => {
+  const t = billingTexts[language];
+  return page(
+    language,
+    t.refusedTitle,
+    `<h1>${escapeHtml(t.refusedTitle)}</h1><p>${escapeHtml(t.refusedBody)}</p>`,
   );
+};
 
 export async function pausePageRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(async (site) => {
@@ -90,43 +98,45 @@ export async function pausePageRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const common = { schema: { hide: true, params }, bodyLimit: 16 * 1024 };
 
     site.get<{ Params: { token: string } }>("/billing/pause/:token", common, async (request, reply) => {
+      const language = pageLanguage(request.headers["accept-language"]);
+      const t = billingTexts[language];
       const link = verifyPauseLink(ctx.config.secret, request.params.token, ctx.now());
       const company =
         link && (await companyFacts(ctx.db, link.workspaceId, [link.companyId])).get(link.companyId);
-      if (!link || !company) return html(reply, 404, refused());
+      if (!link || !company) return html(reply, 404, refused(language));
       const config = await billingConfigOf(ctx, ctx.db, link.workspaceId);
       const subscription = await liveSubscriptionOf(ctx, link.workspaceId, link.companyId);
+      const name = { company: company.name };
       if (subscription?.paused) {
         return html(
           reply,
           200,
           page(
-            "Your account is paused",
-            `<h1>${escapeHtml(company.name)} is paused</h1><p>Everything is kept as you left it.</p>
-<form method="post"><input type="hidden" name="choice" value="resume"><button type="submit">Resume now</button></form>`,
+            language,
+            t.pausedTitle,
+            `<h1>${escapeHtml(fill(t.pausedHeading, name))}</h1><p>${escapeHtml(t.pausedBody)}</p>
+<form method="post"><input type="hidden" name="choice" value="resume"><button type="submit">${escapeHtml(t.resumeNow)}</button></form>`,
           ),
         );
       }
-      const downgrade = config.downgrade_plan
-        ? `<label><input type="radio" name="choice" value="downgrade"> Move to a cheaper plan instead</label>`
-        : "";
+      const option = (value: string, label: string, checked = false) =>
+        `<label><input type="radio" name="choice" value="${value}"${checked ? " checked" : ""}> ${escapeHtml(label)}</label>`;
       return html(
         reply,
         200,
         page(
-          "Before you go",
-          `<h1>Before you go</h1>
-<p>If now is not the right time, you can pause ${escapeHtml(company.name)} instead of cancelling: nothing is charged while paused, and everything is kept for when you come back.</p>
+          language,
+          t.title,
+          `<h1>${escapeHtml(t.title)}</h1>
+<p>${escapeHtml(fill(t.intro, name))}</p>
 <form method="post"><fieldset>
-<label><input type="radio" name="choice" value="pause-1" checked> Pause for 1 month</label>
-<label><input type="radio" name="choice" value="pause-2"> Pause for 2 months</label>
-<label><input type="radio" name="choice" value="pause-3"> Pause for 3 months</label>
-${downgrade}
-<label><input type="radio" name="choice" value="cancel"> Cancel my subscription</label>
+${t.pauseFor.map((label, i) => option(`pause-${i + 1}`, label, i === 0)).join("\n")}
+${config.downgrade_plan ? option("downgrade", t.downgrade) : ""}
+${option("cancel", t.cancel)}
 </fieldset>
-<label for="reason">Would you tell us why? (optional, it goes to the team)</label>
+<label for="reason">${escapeHtml(t.reasonLabel)}</label>
 <textarea id="reason" name="reason" maxlength="2000"></textarea>
-<p><button type="submit">Confirm</button></p></form>`,
+<p><button type="submit">${escapeHtml(t.confirm)}</button></p></form>`,
         ),
       );
     });
@@ -135,26 +145,83 @@ ${downgrade}
       "/billing/pause/:token",
       common,
       async (request, reply) => {
+        const language = pageLanguage(request.headers["accept-language"]);
+        const t = billingTexts[language];
         const link = verifyPauseLink(ctx.config.secret, request.params.token, ctx.now());
         const company =
           link && (await companyFacts(ctx.db, link.workspaceId, [link.companyId])).get(link.companyId);
-        if (!link || !company) return html(reply, 404, refused());
+        if (!link || !company) return html(reply, 404, refused(language));
         const raw = String(request.body?.choice ?? "");
         const match = /^(pause)-([123])$|^(downgrade|cancel|resume)$/.exec(raw);
         if (!match)
-          return html(reply, 400, page("Please choose", "<h1>Please choose one of the options</h1>"));
+          return html(reply, 400, page(language, t.chooseTitle, `<h1>${escapeHtml(t.chooseBody)}</h1>`));
         const choice = (match[1] ?? match[3]) as "pause" | "downgrade" | "cancel" | "resume";
         const months = match[2] ? Number(match[2]) : undefined;
         const reason = typeof request.body?.reason === "string" ? request.body.reason : null;
         await recordChoice(ctx, link.workspaceId, link.companyId, { choice, months, reason }, null);
-        const words = {
-          pause: `${company.name} is paused for ${months} month${months === 1 ? "" : "s"}. Nothing is charged meanwhile, and everything is kept.`,
-          downgrade: `${company.name} moves to the cheaper plan from the next invoice.`,
-          cancel: `${company.name} is cancelled. Thank you for the time you spent with us; you are welcome back any time.`,
-          resume: `${company.name} is running again. Welcome back!`,
+        const template = {
+          pause: t.donePause[(months ?? 1) - 1] as string,
+          downgrade: t.doneDowngrade,
+          cancel: t.doneCancel,
+          resume: t.doneResume,
         }[choice];
-        return html(reply, 200, page("Done", `<h1>Done</h1><p id="outcome">${escapeHtml(words)}</p>`));
+        const words = fill(template, { company: company.name });
+        return html(
+          reply,
+          200,
+          page(
+            language,
+            t.doneTitle,
+            `<h1>${escapeHtml(t.doneTitle)}</h1><p id="outcome">${escapeHtml(words)}</p>`,
+          ),
+        );
+      },
+    );
+
+    /**
+     * The widget's "pause or cancel" entry: a short-lived signed link for a visitor the site signed
+     * for (a verified identity) whose company has a live subscription. Anonymous and unverified
+     * visitors never get one: anyone can claim a name or an email in a chat.
+     */
+    site.post<{ Params: { key: string } }>(
+      "/billing/widget/:key/pause-link",
+      { schema: { hide: true, params: WidgetKeyParams } },
+      async (request) => {
+        const widget = await widgetByKey(ctx.db, request.params.key);
+        if (!widget) throw new Problem(404, "not_found", "No widget has this key");
+        const token = /^Visitor\s+(\S+)$/.exec(String(request.headers.authorization ?? ""))?.[1];
+        const visitor = await visitorOfToken(ctx.db, widget, token);
+        if (!visitor)
+          throw new Problem(
+            401,
+            "unauthorized",
+            "Send the visitor token as 'Authorization: Visitor <token>'",
+          );
+        if (!visitor.externalId)
+          throw new Problem(
+            403,
+            "identity_not_verified",
+            "Only a signed-in customer can manage the subscription",
+            {
+              field: "identity.user_hash",
+            },
+          );
+        const companyId = await companyOfContact(ctx.db, visitor.workspaceId, visitor.contactId);
+        const subscription = companyId
+          ? await liveSubscriptionOf(ctx, visitor.workspaceId, companyId)
+          : undefined;
+        if (!companyId || !subscription)
+          throw new Problem(
+            404,
+            "no_subscription",
+            "There is no subscription to pause or cancel for this customer",
+          );
+        return pauseLinkFor(ctx, visitor.workspaceId, companyId, WIDGET_LINK_DAYS);
       },
     );
   });
 }
+
+/** A link handed to a chat visitor is for now, not for forwarding: it lasts a day. */
+const WIDGET_LINK_DAYS = 1;
+const WidgetKeyParams = Type.Object({ key: Type.String({ pattern: "^kwc_[A-Za-z0-9_-]{10,40}$" }) });

@@ -4,6 +4,7 @@ import { errorResponses, IdParams } from "../../../../../packages/contracts/src/
 import type { AppContext } from "../../context.ts";
 import { notFound } from "../../lib/errors.ts";
 import { principalOf } from "../access/authenticate.ts";
+import { toCsv } from "../reports/range.ts";
 import { companyExists } from "../companies/service.ts";
 import { pauseLinkFor } from "./pause-page.ts";
 import {
@@ -13,7 +14,10 @@ import {
   CompanyBilling,
   PauseLink,
   PauseLinkBody,
+  RetentionQuery,
+  RetentionReport,
 } from "./schemas.ts";
+import { RETENTION_COLUMNS, retentionReport } from "./retention.ts";
 import { companyBilling, resumeCompany } from "./service.ts";
 import { billingConfigOf, presentSettings, saveBillingSettings } from "./settings.ts";
 import { stripeWebhookRoutes } from "./webhook.ts";
@@ -100,6 +104,34 @@ export async function billingRoutes(app: FastifyInstance, ctx: AppContext): Prom
       const ws = principalOf(request).workspaceId;
       if (!(await companyExists(ctx.db, ws, request.params.id))) throw notFound("Company");
       return pauseLinkFor(ctx, ws, request.params.id, request.body.expires_in_days ?? 14);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RetentionQuery> }>(
+    "/billing/retention",
+    {
+      config: { permission: "billing:read" },
+      schema: {
+        tags,
+        summary:
+          "Monthly logo and net revenue retention, churned, paused and recovered MRR, dunning recovery, cohorts; CSV with ?format=csv",
+        querystring: RetentionQuery,
+        response: { 200: RetentionReport, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const report = await retentionReport(ctx, principalOf(request).workspaceId, request.query);
+      const csv = request.query.format
+        ? request.query.format === "csv"
+        : /\btext\/csv\b/.test(request.headers.accept ?? "");
+      if (!csv) return report;
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header(
+          "content-disposition",
+          `attachment; filename="keepwell-retention-${report.from}-${report.to}.csv"`,
+        )
+        .send(toCsv([...RETENTION_COLUMNS], report.rows as unknown as Record<string, unknown>[]));
     },
   );
 }

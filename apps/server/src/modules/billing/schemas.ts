@@ -100,3 +100,52 @@ export const PauseLinkBody = StrictObject({
 });
 
 export const PauseLink = Type.Object({ url: Type.String(), expires_at: Timestamp });
+
+export const RetentionQuery = StrictObject({
+  from: Type.Optional(
+    Type.String({ maxLength: 20, description: "First month, YYYY-MM (default: 11 months before `to`)" }),
+  ),
+  to: Type.Optional(
+    Type.String({ maxLength: 20, description: "Last month, YYYY-MM (default: this month, UTC)" }),
+  ),
+  format: Type.Optional(Type.Union([Type.Literal("json"), Type.Literal("csv")])),
+});
+
+const Share = Type.Union([Type.Number(), Type.Null()]);
+
+const RetentionMonth = Type.Object({
+  month: Type.String(),
+  start_companies: Type.Integer(),
+  retained_companies: Type.Integer(),
+  churned_companies: Type.Integer(),
+  paused_companies: Type.Integer(),
+  new_companies: Type.Integer(),
+  logo_retention: Share,
+  start_mrr_cents: Type.Integer(),
+  retained_mrr_cents: Type.Integer(),
+  net_revenue_retention: Share,
+  churned_mrr_cents: Type.Integer(),
+  paused_mrr_cents: Type.Integer(),
+  recovered_mrr_cents: Type.Integer(),
+  dunning_closed: Type.Integer(),
+  dunning_recovered: Type.Integer(),
+  dunning_recovery_rate: Share,
+});
+
+export const RetentionReport = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  rows: Type.Array(RetentionMonth),
+  total: Type.Object({
+    churned_mrr_cents: Type.Integer(),
+    paused_mrr_cents: Type.Integer(),
+    recovered_mrr_cents: Type.Integer(),
+    dunning_closed: Type.Integer(),
+    dunning_recovered: Type.Integer(),
+    dunning_recovery_rate: Share,
+  }),
+  /** Companies by the month they first paid; `retained[k]` is the share kept after k months. */
+  cohorts: Type.Array(
+    Type.Object({ month: Type.String(), companies: Type.Integer(), retained: Type.Array(Share) }),
+  ),
+});

@@ -4,6 +4,7 @@ import type { BillingStatus } from "../../db/schema.ts";
 import { linkStripeCustomer, setCompanyBilling } from "../companies/records.ts";
 import { attachContactToCompany } from "../contacts/by-company.ts";
 import { findOrCreateContactByEmail } from "../contacts/service.ts";
+import { recordMrrChange } from "./retention-history.ts";
 import type { BillingConfig } from "./settings.ts";
 
 /*
@@ -170,12 +171,12 @@ async function applySubscription(
     .values({ workspace_id: workspaceId, stripe_subscription_id: subscription.id, ...values })
     .onConflict((oc) => oc.columns(["workspace_id", "stripe_subscription_id"]).doUpdateSet(values))
     .execute();
-  await mirrorOntoCompany(trx, workspaceId, companyId);
+  await mirrorOntoCompany(trx, workspaceId, companyId, at);
   return { outcome: "applied", effects: { companyId } };
 }
 
 /** The company shows the sum of its subscriptions: MRR, plan, seats and status of the latest. */
-async function mirrorOntoCompany(trx: Db, workspaceId: string, companyId: string): Promise<void> {
+async function mirrorOntoCompany(trx: Db, workspaceId: string, companyId: string, at: Date): Promise<void> {
   const subscriptions = await trx
     .selectFrom("billing_subscriptions")
     .select(["status", "plan", "mrr_cents", "quantity", "current_period_end", "last_event_at"])
@@ -185,13 +186,16 @@ async function mirrorOntoCompany(trx: Db, workspaceId: string, companyId: string
     .execute();
   const live = subscriptions.filter((s) => s.status !== "canceled");
   const lead = live[0] ?? subscriptions[0];
+  const mrr = live.reduce((sum, s) => sum + Number(s.mrr_cents), 0);
+  const status = (lead?.status as BillingStatus | undefined) ?? null;
   await setCompanyBilling(trx, workspaceId, companyId, {
-    mrr_cents: live.reduce((sum, s) => sum + Number(s.mrr_cents), 0),
+    mrr_cents: mrr,
     plan: lead?.plan ?? null,
     seats: lead?.quantity ?? null,
     renewal_at: lead?.current_period_end ? new Date(lead.current_period_end) : null,
-    billing_status: (lead?.status as BillingStatus | undefined) ?? null,
+    billing_status: status,
   });
+  if (status) await recordMrrChange(trx, workspaceId, companyId, at, status, mrr);
 }
 
 async function applyInvoice(

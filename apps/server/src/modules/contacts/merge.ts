@@ -12,8 +12,10 @@ import { moveContactConversations } from "../conversations/merge.ts";
 
 /**
  * A step of a contact merge, run inside its transaction: move what a module keeps for `fromId` to
- * `toId` before the duplicate is deleted. Modules that keep rows per contact (chat identities,
- * sequences, surveys) add their step here; rows left behind go with the duplicate's deletion.
+ * `toId` before the duplicate is deleted. Each module that keeps rows per contact (chat identities,
+ * sequences, surveys, …) exports its own step, wired in by modules/index.ts through
+ * `registerContactMergeSteps` (importing them here would tie contacts to every module); rows left
+ * behind go with the duplicate's deletion.
  */
 export type ContactMergeStep = (
   trx: Db,
@@ -23,6 +25,11 @@ export type ContactMergeStep = (
 ) => Promise<unknown>;
 
 export const contactMergeSteps: ContactMergeStep[] = [moveContactConversations];
+
+/** Adds modules' merge steps (once each, whatever the number of calls), run after the conversations move. */
+export function registerContactMergeSteps(...steps: ContactMergeStep[]): void {
+  for (const step of steps) if (!contactMergeSteps.includes(step)) contactMergeSteps.push(step);
+}
 
 /**
  * Merges a duplicate contact into the one kept (the same person seen on two channels): the

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.ts";
 import { startServer } from "../../server.ts";
 import { openDatabase } from "../../db/database.ts";
+import { seedPgliteDataDir } from "../../test/db-template.ts";
 import { createPostgresDatabase, databaseKinds } from "../../test/harness.ts";
 import { DEMO_INBOX } from "../demo/content.ts";
 import { dedupeKeyOf, sha256Hex } from "./header-scan.ts";
@@ -40,6 +41,8 @@ describe.each(databaseKinds)("delivery through crashes (%s)", (kind) => {
   it("keeps every message that got a 250 exactly once when the server is killed mid-burst", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "keepwell-durability-"));
     cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // Both start from the migrated schema (initdb and migrations are not what this test is about).
+    if (kind === "pglite") await seedPgliteDataDir(dataDir);
     const pg = kind === "postgres" ? await createPostgresDatabase() : undefined;
     if (pg) cleanup.push(pg.drop);
     const smtpPort = await freePort();

@@ -8,6 +8,7 @@ import { getInbox } from "../inboxes/service.ts";
 import { normalizeAddress, ownAddresses } from "./addresses.ts";
 import { rewriteCidLinks, storeIncomingFiles } from "./attachments-in.ts";
 import { type AutomaticVerdict, classifyAutomatic, readDeliveryReport } from "./automatic.ts";
+import { announceBounce } from "./bounce-listeners.ts";
 import { recordBounce } from "./bounces.ts";
 import { openConversation, recordAttachments, writeEmailMessage } from "./conversation-port.ts";
 import { asBuffer } from "./header-scan.ts";
@@ -180,6 +181,7 @@ async function writeInbound(
     await addParticipants(trx, workspaceId, conversation.id, addressed);
   }
   if (report) await recordBounce(trx, workspaceId, written.messageId, report);
+  if (report) await announceBounce(ctx, trx, workspaceId, report, at);
   await finish(trx, row, { conversationId: conversation.id, messageId: written.messageId, warnings });
 }
 

@@ -14,6 +14,7 @@ import { smtpListenerPort } from "./jobs.ts";
 
 export { rememberMessageId } from "./threading.ts";
 export { recordBounce } from "./bounces.ts";
+export { type BounceNotice, onBounce } from "./bounce-listeners.ts";
 
 /** The raw source of a received message, exactly as it arrived, for download. */
 export async function rawSourceOfMessage(ctx: AppContext, principal: Principal, messageId: string) {

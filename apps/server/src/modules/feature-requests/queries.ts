@@ -152,3 +152,22 @@ export async function noticesOfRequest(db: Db, workspaceId: string, requestId: s
 }
 
 export type NoticeRow = Awaited<ReturnType<typeof noticesOfRequest>>[number];
+
+/** Which requests each of these companies asked for since `since` (one row per company and request). */
+export async function requestsAskedByCompanies(
+  db: Db,
+  workspaceId: string,
+  companyIds: readonly string[],
+  since: Date,
+): Promise<{ company_id: string; request_id: string }[]> {
+  if (companyIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("feature_request_asks")
+    .select(["company_id", "request_id"])
+    .distinct()
+    .where("workspace_id", "=", workspaceId)
+    .where("company_id", "in", [...companyIds])
+    .where("asked_at", ">=", since)
+    .execute();
+  return rows.filter((r): r is { company_id: string; request_id: string } => r.company_id !== null);
+}

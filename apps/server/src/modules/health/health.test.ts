@@ -239,4 +239,52 @@ describe.each(databaseKinds)("customer health on %s", (kind) => {
       (await as(acme, "viewer").post("/api/v1/events", { name: "x", company_id: initech.id })).status,
     ).toBe(403);
   });
+
+  it("flags a company that asks for a higher plan's features as an upsell prospect", async () => {
+    const company = await as(acme, "agent").post("/api/v1/companies", { name: "Soylent", plan: "Team" });
+    expect(company.status).toBe(201);
+    const contact = await as(acme, "agent").post("/api/v1/contacts", {
+      email: "buyer@soylent.test",
+      company_id: company.body.id,
+    });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    const soylent = { id: company.body.id as string, contactId: contact.body.id as string };
+    const features = [];
+    for (const title of ["Audit log export", "Single sign-on", "Dark mode"]) {
+      const created = await as(acme, "agent").post("/api/v1/feature-requests", { title });
+      expect(created.status).toBe(201);
+      features.push(created.body.id as string);
+      const asked = await as(acme, "agent").post(`/api/v1/feature-requests/${created.body.id}/asks`, {
+        contact_id: soylent.contactId,
+      });
+      expect(asked.status, JSON.stringify(asked.body)).toBeLessThan(300);
+    }
+    const bad = await as(acme, "admin").patch("/api/v1/health/settings", {
+      plans: ["Team", "Business"],
+      feature_plans: { [features[0]]: "Enterprise" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe(`feature_plans.${features[0]}`);
+    expect(
+      (await as(acme, "agent").patch("/api/v1/health/settings", { plans: ["Team", "Business"] })).status,
+    ).toBe(403);
+    const saved = await as(acme, "admin").patch("/api/v1/health/settings", {
+      plans: ["Team", "Business"],
+      // Two Business features and one of the company's own plan, which is no reason to upgrade.
+      feature_plans: { [features[0]]: "Business", [features[1]]: "business", [features[2]]: "Team" },
+    });
+    expect(saved.status).toBe(200);
+    const health = await as(acme, "agent").post(`/api/v1/companies/${soylent.id}/health/recompute`);
+    expect(health.body.upsell).toBe(true);
+    expect(health.body.reasons).toContainEqual(
+      expect.objectContaining({
+        factor: "higher_plan_asks",
+        text: "Asked for 2 Business-plan features in 30 days",
+      }),
+    );
+    const list = await as(acme, "viewer").get("/api/v1/health/companies?flag=upsell");
+    expect(list.body.data.map((c: { name: string }) => c.name)).toContain("Soylent");
+    // Another workspace's settings map nothing: the same kind of asks there are no signal.
+    expect((await as(globex, "viewer").get("/api/v1/health/settings")).body.feature_plans).toEqual({});
+  });
 });

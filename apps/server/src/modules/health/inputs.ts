@@ -5,7 +5,8 @@ import { contactsOfCompanies } from "../contacts/by-company.ts";
 import { answeredConversations, conversationStatsOfContacts } from "../conversations/customer-stats.ts";
 import { ratingsOfContacts } from "../surveys/contact-ratings.ts";
 import type { HealthInputs } from "./score.ts";
-import type { HealthSettings } from "./settings.ts";
+import { requestsAskedByCompanies } from "../feature-requests/queries.ts";
+import { type HealthSettings, planRank } from "./settings.ts";
 import { usageOfCompanies } from "./usage.ts";
 
 const DAY = 86_400_000;
@@ -32,7 +33,8 @@ export async function gatherInputs(
   const ids = [...facts.keys()];
   const companyOf = new Map(contacts.map((c) => [c.id, c.company_id]));
   const contactIds = [...companyOf.keys()];
-  const [conversations, ratings, usage, payments] = await Promise.all([
+  const mapsFeatures = Object.keys(settings.feature_plans).length > 0;
+  const [conversations, ratings, usage, payments, asked] = await Promise.all([
     conversationStatsOfContacts(db, workspaceId, contactIds, {
       now,
       windowMs: 30 * DAY,
@@ -41,6 +43,7 @@ export async function gatherInputs(
     ratingsOfContacts(db, workspaceId, contactIds, new Date(now.getTime() - 180 * DAY)),
     usageOfCompanies(db, workspaceId, ids, now),
     paymentTroubleOf(db, workspaceId, ids),
+    mapsFeatures ? requestsAskedByCompanies(db, workspaceId, ids, new Date(now.getTime() - 30 * DAY)) : [],
   ]);
   const recentBad = ratings.filter(
     (r) => r.rating === "bad" && now.getTime() - r.responded_at.getTime() <= 30 * DAY,
@@ -60,7 +63,22 @@ export async function gatherInputs(
       seats: company.seats,
       seats_used: company.seats_used,
       payment: payments.get(id) ?? null,
+      higher_plan_asks: [],
     });
+  }
+  for (const ask of asked) {
+    const company = facts.get(ask.company_id);
+    const inputs = result.get(ask.company_id);
+    const plan = settings.feature_plans[ask.request_id];
+    if (!company || !inputs || !plan) continue;
+    const own = planRank(settings, company.plan);
+    const wanted = planRank(settings, plan);
+    // A plan the settings do not list cannot be compared: say nothing rather than guess.
+    if (own === null || wanted === null || wanted <= own) continue;
+    const name = settings.plans[wanted] as string; // as the settings spell it
+    const entry = inputs.higher_plan_asks.find((a) => a.plan === name);
+    if (entry) entry.requests += 1;
+    else inputs.higher_plan_asks.push({ plan: name, requests: 1 });
   }
   for (const stats of conversations) {
     const inputs = result.get(companyOf.get(stats.contact_id)!);

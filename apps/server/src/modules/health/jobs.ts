@@ -25,7 +25,9 @@ export function defineHealthJobs(ctx: AppContext): void {
   });
   const perWorkspace = { policy: "stately", retryLimit: 5, retryDelay: 60, expireInSeconds: 3600 };
   ctx.jobs.define<WorkspaceJob>(HEALTH_WORKSPACE_QUEUE, perWorkspace, async (job) => {
-    await recomputeWorkspace(ctx, job.workspace_id);
+    const count = await recomputeWorkspace(ctx, job.workspace_id);
+    // One event for the whole batch: open screens refetch their lists instead of hearing per company.
+    await ctx.events.publish(job.workspace_id, "health.recomputed", { companies: count });
   });
   ctx.jobs.define<Record<string, never>>(HEALTH_DAILY_QUEUE, { retryLimit: 3 }, async () => {
     for (const workspaceId of await workspacesWithHealth(ctx))

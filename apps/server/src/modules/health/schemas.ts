@@ -60,11 +60,14 @@ export const HealthSettings = Type.Object({
     usage_trend: Type.Number(),
     seats: Type.Number(),
     last_contact: Type.Number(),
+    higher_plan_asks: Type.Number(),
   }),
   at_risk_below: Type.Integer(),
   long_wait_hours: Type.Number(),
   quiet_days: Type.Integer(),
   upsell_seat_share: Type.Number(),
+  plans: Type.Array(Type.String()),
+  feature_plans: Type.Record(Type.String(), Type.String()),
 });
 
 export const HealthSettingsBody = StrictObject({
@@ -79,12 +82,19 @@ export const HealthSettingsBody = StrictObject({
       usage_trend: Type.Optional(Weight),
       seats: Type.Optional(Weight),
       last_contact: Type.Optional(Weight),
+      higher_plan_asks: Type.Optional(Weight),
     }),
   ),
   at_risk_below: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   long_wait_hours: Type.Optional(Type.Number({ minimum: 0.25, maximum: 720 })),
   quiet_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   upsell_seat_share: Type.Optional(Type.Number({ minimum: 0.1, maximum: 1 })),
+  /** The plans, cheapest first: a company asking for a higher plan's feature is an upsell prospect. */
+  plans: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 20 })),
+  /** Feature request id → its plan; the whole map is replaced. */
+  feature_plans: Type.Optional(
+    Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 100 }), { maxProperties: 500 }),
+  ),
 });
 
 export const UsageEventBody = StrictObject({

@@ -15,6 +15,7 @@ function customer(changes: Partial<HealthInputs> = {}): HealthInputs {
     seats: 10,
     seats_used: 6,
     payment: null,
+    higher_plan_asks: [],
     ...changes,
   };
 }
@@ -133,5 +134,25 @@ describe("health score", () => {
       at_risk: true,
       reasons: [{ factor: "failed_payment", impact: -50, text: "Card failed today" }],
     });
+  });
+
+  it("flags a company asking for a higher plan's features as an upsell prospect, and says how many", () => {
+    const health = computeHealth(
+      customer({ higher_plan_asks: [{ plan: "Business", requests: 2 }] }),
+      defaultHealthSettings(),
+      now,
+    );
+    expect(health.upsell).toBe(true);
+    expect(health.reasons).toContainEqual({
+      factor: "higher_plan_asks",
+      impact: 5,
+      text: "Asked for 2 Business-plan features in 30 days",
+      flag: "upsell",
+    });
+    const off = defaultHealthSettings();
+    off.weights.higher_plan_asks = 0;
+    expect(
+      computeHealth(customer({ higher_plan_asks: [{ plan: "Business", requests: 1 }] }), off, now).upsell,
+    ).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ export interface HealthInputs {
   seats: number | null;
   seats_used: number | null;
   payment: { failed_at: Date | null; reason: "payment_failed" | "card_expiring" } | null;
+  /** Feature requests of a higher plan than the company's, asked for in the last 30 days, per plan. */
+  higher_plan_asks: { plan: string; requests: number }[];
 }
 
 export type Flag = "at_risk" | "upsell" | "advocate";
@@ -139,6 +141,17 @@ export function computeHealth(inputs: HealthInputs, settings: HealthSettings, no
     } else if (share <= 0.3) add("seats", -10, text, "at_risk");
   }
 
+  let asksForMore = false;
+  for (const ask of inputs.higher_plan_asks ?? []) {
+    asksForMore = settings.weights.higher_plan_asks > 0;
+    add(
+      "higher_plan_asks",
+      5,
+      `Asked for ${plural(ask.requests, `${ask.plan}-plan feature`)} in 30 days`,
+      "upsell",
+    );
+  }
+
   if (last_activity_at) {
     const quiet = Math.floor((now.getTime() - last_activity_at.getTime()) / DAY);
     if (quiet >= settings.quiet_days) add("last_contact", -5, `No conversation in ${quiet} days`);
@@ -147,7 +160,7 @@ export function computeHealth(inputs: HealthInputs, settings: HealthSettings, no
   const score = Math.max(0, Math.min(100, BASE_SCORE + reasons.reduce((sum, r) => sum + r.impact, 0)));
   const unpaid = inputs.payment?.reason === "payment_failed" && settings.weights.failed_payment > 0;
   const at_risk = score < settings.at_risk_below || unpaid;
-  const upsell = !at_risk && (nearSeatLimit || growingUsage);
+  const upsell = !at_risk && (nearSeatLimit || growingUsage || asksForMore);
   const advocate = !at_risk && isAdvocate(inputs.ratings);
   if (advocate) {
     const great = inputs.ratings.filter((r) => r.rating === "great").length;

@@ -2,6 +2,7 @@ import type { Static } from "typebox";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { Principal } from "../../http/principal.ts";
+import { invalid } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
 import type { HealthSettingsBody } from "./schemas.ts";
 
@@ -16,6 +17,7 @@ export const FACTORS = [
   "usage_trend",
   "seats",
   "last_contact",
+  "higher_plan_asks",
 ] as const;
 export type Factor = (typeof FACTORS)[number];
 
@@ -30,6 +32,10 @@ export interface HealthSettings {
   quiet_days: number;
   /** Using at least this share of the seats bought marks an upsell prospect. */
   upsell_seat_share: number;
+  /** The workspace's plans, cheapest first, so a feature of a higher plan can be recognised. */
+  plans: string[];
+  /** Feature request id → the plan that feature belongs to. */
+  feature_plans: Record<string, string>;
 }
 
 export function defaultHealthSettings(): HealthSettings {
@@ -39,6 +45,8 @@ export function defaultHealthSettings(): HealthSettings {
     long_wait_hours: 24,
     quiet_days: 60,
     upsell_seat_share: 0.9,
+    plans: [],
+    feature_plans: {},
   };
 }
 
@@ -54,6 +62,9 @@ export function readHealthSettings(stored: unknown): HealthSettings {
   for (const key of ["at_risk_below", "long_wait_hours", "quiet_days", "upsell_seat_share"] as const) {
     if (typeof raw[key] === "number") settings[key] = raw[key];
   }
+  if (Array.isArray(raw.plans)) settings.plans = raw.plans.filter((p) => typeof p === "string");
+  if (raw.feature_plans && typeof raw.feature_plans === "object")
+    settings.feature_plans = { ...raw.feature_plans };
   return settings;
 }
 
@@ -79,6 +90,7 @@ export async function saveHealthSettings(
       ...Object.fromEntries(Object.entries(patch).filter(([k, v]) => k !== "weights" && v !== undefined)),
       weights: { ...current.weights, ...(patch.weights ?? {}) },
     };
+    checkFeaturePlans(next);
     const values = { settings: JSON.stringify(next), updated_at: ctx.now() };
     await trx
       .insertInto("health_settings")
@@ -93,4 +105,27 @@ export async function saveHealthSettings(
     });
     return next;
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every feature must name one of the plans, and plan names must differ (they are compared case-blind). */
+function checkFeaturePlans(settings: HealthSettings): void {
+  const names = settings.plans.map((p) => p.trim().toLowerCase());
+  if (new Set(names).size !== names.length) throw invalid("plans", "Each plan may appear once");
+  for (const [id, plan] of Object.entries(settings.feature_plans)) {
+    if (!UUID.test(id)) throw invalid(`feature_plans.${id}`, "Keys are feature request ids");
+    if (!names.includes(plan.trim().toLowerCase()))
+      throw invalid(
+        `feature_plans.${id}`,
+        `"${plan}" is not one of the plans (${settings.plans.join(", ") || "none set"})`,
+      );
+  }
+}
+
+/** A plan's place in the workspace's order (0 is the cheapest); -1 for no plan, null for one not listed. */
+export function planRank(settings: HealthSettings, plan: string | null): number | null {
+  if (!plan) return -1;
+  const index = settings.plans.findIndex((p) => p.trim().toLowerCase() === plan.trim().toLowerCase());
+  return index === -1 ? null : index;
 }

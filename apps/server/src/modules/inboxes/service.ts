@@ -226,3 +226,17 @@ export async function inboxAddresses(db: Db, workspaceId: string): Promise<Set<s
     .execute();
   return new Set(rows.map((row) => row.address!.toLowerCase()));
 }
+
+/** The workspace's oldest email inbox, or undefined: where chat replies go out by email from. */
+export async function oldestEmailInbox(db: Db, workspaceId: string): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom("inboxes")
+    .select("id")
+    .where("workspace_id", "=", workspaceId)
+    .where("channel", "=", "email")
+    .where("address", "is not", null)
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+}

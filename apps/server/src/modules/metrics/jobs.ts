@@ -2,6 +2,7 @@ import type { AppContext } from "../../context.ts";
 import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import { rebuildWorkspaceRollups, rebuiltFingerprint } from "./rebuild.ts";
 import { recomputeConversation, workspaceClock } from "./service.ts";
+import { METRICS_SWEEP_QUEUE, sweepStaleMetrics } from "./sweep.ts";
 
 export const RECOMPUTE_QUEUE = "metrics-recompute";
 export const REBUILD_QUEUE = "metrics-rebuild";
@@ -30,6 +31,9 @@ export function defineMetricsJobs(ctx: AppContext): void {
     if ((await rebuiltFingerprint(ctx, job.workspace_id)) === clock.fingerprint) return;
     await rebuildWorkspaceRollups(ctx, job.workspace_id);
   });
+  ctx.jobs.define(METRICS_SWEEP_QUEUE, { retryLimit: 0 }, async () => {
+    await sweepStaleMetrics(ctx);
+  });
 }
 
 /**
@@ -40,6 +44,8 @@ export function defineMetricsJobs(ctx: AppContext): void {
  */
 export async function startMetrics(ctx: AppContext): Promise<void> {
   ctx.events.addSink((event) => onEvent(ctx, event));
+  // The safety net for events lost to a crash between a commit and its sink (see sweep.ts).
+  if (ctx.config.runWorker) await ctx.jobs.boss.schedule(METRICS_SWEEP_QUEUE, "*/5 * * * *", {});
 }
 
 function conversationOf(event: WorkspaceEvent): string | null {

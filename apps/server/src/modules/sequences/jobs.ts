@@ -1,9 +1,13 @@
 import type { AppContext } from "../../context.ts";
+import { onBounce } from "../email/service.ts";
+import { onSequenceBounce } from "./bounces.ts";
 import { onConversationEvent } from "./interruptions.ts";
 import { sendStep, STEP_QUEUE, type StepJob, TICK_QUEUE, tick } from "./scheduler.ts";
 
 /** Step sends retry a temporary failure with backoff (about an hour in all); the tick never retries, the next one runs in a minute. */
 export function defineSequenceJobs(ctx: AppContext): void {
+  // Registered with the queues, before any stored bounce can be processed.
+  onBounce(ctx, onSequenceBounce);
   ctx.jobs.define<StepJob>(STEP_QUEUE, { retryLimit: 6, retryDelay: 60, retryBackoff: true }, (data) =>
     sendStep(ctx, data),
   );

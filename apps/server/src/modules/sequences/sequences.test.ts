@@ -80,7 +80,7 @@ describe.each(databaseKinds)("lifecycle sequences on %s", (kind) => {
       steps: [{ ...steps[0], body: "Hi {{user.name}}" }],
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.field).toBe("steps/0/body");
+    expect(unknown.body.field).toBe("steps.0.body");
     const badDelay = await acme.as.admin.post("/api/v1/sequences", {
       name: "Broken",
       inbox_id: acme.inboxId,

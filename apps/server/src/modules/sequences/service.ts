@@ -76,11 +76,11 @@ function checkSteps(steps: StepBody[]): void {
       const unknown = unknownVariables(step[field]);
       if (unknown.length > 0) {
         throw invalid(
-          `steps/${i}/${field}`,
+          `steps.${i}.${field}`,
           `Unknown variable ${unknown[0]}: use contact.name, contact.first_name, contact.email, company.name, company.plan or contact.attributes.<key>`,
         );
       }
-      if (!step[field].trim()) throw invalid(`steps/${i}/${field}`, `Write the step's ${field}`);
+      if (!step[field].trim()) throw invalid(`steps.${i}.${field}`, `Write the step's ${field}`);
     }
   });
 }

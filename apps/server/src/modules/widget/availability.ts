@@ -2,6 +2,7 @@ import type { AppContext } from "../../context.ts";
 import { realtimeHubOf } from "../../realtime/socket-hub.ts";
 import { scheduleOf } from "../metrics/business-hours.ts";
 import { addDays, localDateOf, parseDate } from "../metrics/zoned-time.ts";
+import { founderOnDuty } from "../office-hours/service.ts";
 import { readWorkspaceSettings } from "../workspaces/service.ts";
 import type { PublicWidget } from "./settings.ts";
 
@@ -14,6 +15,8 @@ export interface Availability {
   /** When the business opens next, when closed now. */
   next_open_at: string | null;
   reply_time: string;
+  /** A founder holding office hours now: the widget says the visitor is talking to them today. */
+  founder: { name: string; avatar_url: string } | null;
 }
 
 /**
@@ -40,7 +43,14 @@ export async function availabilityOf(ctx: AppContext, widget: PublicWidget): Pro
       if (open) nextOpen = null;
     }
   }
+  const founder = await founderOnDuty(ctx, widget.workspace_id, ctx.now());
   return {
+    founder: founder
+      ? {
+          name: founder.name,
+          avatar_url: `/widget/v1/${widget.public_key}/founder/avatar?v=${founder.agentId.slice(0, 8)}`,
+        }
+      : null,
     online: open && agents > 0,
     agents_online: agents,
     open,

@@ -66,7 +66,8 @@ export async function presentForVisitor(
   return {
     id: row.id,
     from: row.kind === "incoming" ? "visitor" : "agent",
-    body: row.body_text,
+    // A reply the visitor sent by email shows without the quoted chat below it.
+    body: typeof metadata.visible_text === "string" ? metadata.visible_text : row.body_text,
     created_at: new Date(row.created_at).toISOString(),
     agent: row.kind === "outgoing" ? { name: await names.of(db, workspaceId, row.author_agent_id) } : null,
     attachments: attachments.map((a) => ({
@@ -104,8 +105,13 @@ export async function visitorOwns(db: Db, visitor: Visitor, conversationId: stri
   return row !== undefined;
 }
 
+/** Files per visitor message. */
+export const MAX_VISITOR_FILES = 5;
+
 export interface VisitorSend {
   body: string;
+  /** Files the visitor uploaded for this message (POST /widget/v1/{key}/uploads). */
+  attachment_ids?: string[];
   client_id?: string;
   /** The visitor's conversation when the caller already knows it (saves a lookup per message). */
   conversation_id?: string | null;
@@ -122,7 +128,11 @@ export async function sendVisitorMessage(
   input: VisitorSend,
 ): Promise<{ message: VisitorMessage; conversationId: string; created: boolean }> {
   const body = input.body.trim();
-  if (!body) throw invalid("body", "Write a message");
+  const files = input.attachment_ids ?? [];
+  if (files.length > MAX_VISITOR_FILES) {
+    throw invalid("attachment_ids", `Send at most ${MAX_VISITOR_FILES} files with one message`);
+  }
+  if (!body && files.length === 0) throw invalid("body", "Write a message");
   if (body.length > MAX_VISITOR_MESSAGE) {
     throw invalid("body", `A message can be at most ${MAX_VISITOR_MESSAGE} characters`);
   }
@@ -174,7 +184,7 @@ export async function sendVisitorMessage(
         },
         at,
       },
-      [],
+      files,
       events,
     );
     events.push({
@@ -184,7 +194,7 @@ export async function sendVisitorMessage(
     return { row: written.message, conversationId: conversation.id, created };
   });
   await publishEvents(ctx, workspaceId, events);
-  const message = await presentForVisitor(ctx.db, names, workspaceId, result.row);
+  const message = await presentForVisitor(ctx.db, names, workspaceId, result.row, result.row.attachments);
   return { message, conversationId: result.conversationId, created: result.created };
 }
 

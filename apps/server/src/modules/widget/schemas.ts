@@ -53,4 +53,13 @@ export const VisitorInfo = Type.Object({
   first_seen_at: Type.String(),
   last_seen_at: Type.String(),
   read_at: Nullable(Type.String()),
+  context: Type.Object({
+    page_url: Type.Optional(Type.String()),
+    page_title: Type.Optional(Type.String()),
+    language: Type.Optional(Type.String()),
+    time_zone: Type.Optional(Type.String()),
+    browser: Type.Optional(Type.String()),
+    os: Type.Optional(Type.String()),
+    updated_at: Type.Optional(Type.String()),
+  }),
 });

@@ -3,12 +3,15 @@ import { type Static, Type } from "typebox";
 import type { AppContext } from "../../context.ts";
 import { Problem, tooManyRequests } from "../../lib/errors.ts";
 import { contentDisposition } from "../attachments/filename.ts";
+import { uploadVisitorAttachment } from "../attachments/service.ts";
 import { suggestArticles } from "../help-center/search.ts";
+import { founderOnDuty } from "../office-hours/service.ts";
+import { readAvatar } from "../workspaces/avatars.ts";
 import { widgetAsset } from "./assets.ts";
 import { visitorAttachment } from "./chat.ts";
 import { availabilityOf } from "./availability.ts";
 import { demoWidgetPage, framePage, frameCsp } from "./pages.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { RateLimiter, VisitorLimits } from "./rate-limit.ts";
 import { type PublicWidget, widgetByKey } from "./settings.ts";
 import { VisitorHub } from "./visitor-hub.ts";
 import { visitorOfToken, startSession } from "./visitors.ts";
@@ -23,6 +26,18 @@ const hubs = new WeakMap<AppContext, VisitorHub>();
 export function visitorHubOf(ctx: AppContext): VisitorHub | undefined {
   return hubs.get(ctx);
 }
+
+/** A visitor's file: smaller than an agent's, and only types agents can open without risk. */
+export const VISITOR_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const VISITOR_UPLOAD_TYPES = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "text/plain",
+  "text/csv",
+]);
 
 const KeyParams = Type.Object({ key: Type.String({ pattern: "^kwc_[A-Za-z0-9_-]{10,40}$" }) });
 const Identity = Type.Object(
@@ -54,7 +69,6 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
   hub.start();
   app.addHook("onClose", async () => hub.stop());
   const ownOrigin = new URL(ctx.config.baseUrl).origin;
-  const sessionsPerAddress = new RateLimiter(30, 60_000);
   const socketWidgets = new WeakMap<FastifyRequest, PublicWidget>();
 
   /** The widget of the key, refusing unknown keys and origins the inbox does not allow. */
@@ -107,11 +121,10 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
     { schema: { hide: true, params: KeyParams, body: SessionBody }, bodyLimit: 16 * 1024 },
     async (request, reply) => {
       const widget = await widgetFor(request, reply);
-      if (!request.body.token && !sessionsPerAddress.hit(request.ip)) {
-        throw tooManyRequests(
-          "Too many new chats from this address",
-          sessionsPerAddress.retryAfter(request.ip),
-        );
+      if (!request.body.token) {
+        const verdict = await hub.limits.hit([{ rule: VisitorLimits.sessionPerAddress, key: request.ip }]);
+        if (!verdict.allowed)
+          throw tooManyRequests("Too many new chats from this address", verdict.retryAfter);
       }
       const session = await startSession(ctx, widget, request.body);
       return {
@@ -127,7 +140,6 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
     },
   );
 
-  const callbacksPerAddress = new RateLimiter(5, 600_000);
   const VisitorCallbackBody = Type.Object(
     {
       ...CallbackWindowFields,
@@ -146,11 +158,9 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
       const inboxId = await callbackInboxOf(ctx, widget.workspace_id);
       if (!inboxId)
         throw new Problem(409, "callbacks_unavailable", "This team does not take callback requests");
-      if (!callbacksPerAddress.hit(request.ip)) {
-        throw tooManyRequests(
-          "Too many callback requests from this address",
-          callbacksPerAddress.retryAfter(request.ip),
-        );
+      const verdict = await hub.limits.hit([{ rule: VisitorLimits.callbackPerAddress, key: request.ip }]);
+      if (!verdict.allowed) {
+        throw tooManyRequests("Too many callback requests from this address", verdict.retryAfter);
       }
       const { token, name, ...input } = request.body;
       const visitor = await visitorOfToken(ctx.db, widget, token);
@@ -197,6 +207,53 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
   );
 
   /**
+   * A file the visitor attaches: kept unattached until their next message names it in
+   * `attachment_ids`. Types are limited to what agents can open safely; size and count are limited
+   * per visitor and per address.
+   */
+  app.post(
+    "/widget/v1/:key/uploads",
+    { schema: { hide: true, params: KeyParams } },
+    async (request: KeyRequest, reply) => {
+      const widget = await widgetFor(request, reply);
+      const visitor = await visitorOfToken(ctx.db, widget, visitorTokenOf(request));
+      if (!visitor)
+        throw new Problem(401, "unauthorized", "Send the visitor token as 'Authorization: Visitor <token>'");
+      const verdict = await hub.limits.hit([
+        { rule: VisitorLimits.uploadPerVisitor, key: visitor.id },
+        { rule: VisitorLimits.uploadPerAddress, key: request.ip },
+      ]);
+      if (!verdict.allowed) throw tooManyRequests("Too many files; wait a few minutes", verdict.retryAfter);
+      if (!request.isMultipart()) {
+        throw new Problem(415, "unsupported_media_type", "Send the file as multipart/form-data", {
+          field: "file",
+        });
+      }
+      const part = await request.file({ limits: { fileSize: VISITOR_UPLOAD_MAX_BYTES, files: 1 } });
+      if (!part) throw new Problem(400, "invalid", "Attach a file", { field: "file" });
+      const type = part.mimetype.split(";")[0].trim().toLowerCase();
+      if (!VISITOR_UPLOAD_TYPES.has(type)) {
+        part.file.resume();
+        throw new Problem(415, "unsupported_file_type", "Send an image, a PDF or a text file", {
+          field: "file",
+        });
+      }
+      const file = await uploadVisitorAttachment(
+        ctx,
+        widget.workspace_id,
+        { filename: part.filename, mimetype: type, file: part.file },
+        VISITOR_UPLOAD_MAX_BYTES,
+      );
+      return reply.status(201).send({
+        id: file.id,
+        filename: file.filename,
+        content_type: file.content_type,
+        size_bytes: file.size_bytes,
+      });
+    },
+  );
+
+  /**
    * An attachment of the visitor's own conversation (sent by an agent or by them). The token comes in
    * the Authorization header (`Visitor <token>`), so links cannot be shared or logged with it.
    */
@@ -211,8 +268,7 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
     async (request, reply) => {
       const params = request.params as { key: string; id: string };
       const widget = await widgetFor(request as KeyRequest, reply);
-      const token = /^Visitor\s+(\S+)$/.exec(String(request.headers.authorization ?? ""))?.[1];
-      const visitor = await visitorOfToken(ctx.db, widget, token);
+      const visitor = await visitorOfToken(ctx.db, widget, visitorTokenOf(request));
       if (!visitor)
         throw new Problem(401, "unauthorized", "Send the visitor token as 'Authorization: Visitor <token>'");
       const file = await visitorAttachment(ctx, visitor, params.id);
@@ -225,6 +281,26 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
         .header("content-security-policy", "default-src 'none'; sandbox")
         .header("cache-control", "private, no-store")
         .send(file.stream);
+    },
+  );
+
+  /** The face of the founder holding office hours now: nobody else's avatar is public. */
+  app.get(
+    "/widget/v1/:key/founder/avatar",
+    { schema: { hide: true, params: KeyParams } },
+    async (request: KeyRequest, reply) => {
+      const widget = await widgetFor(request, reply);
+      const founder = await founderOnDuty(ctx, widget.workspace_id, ctx.now());
+      const avatar = founder
+        ? await readAvatar(ctx, widget.workspace_id, founder.agentId).catch(() => null)
+        : null;
+      if (!avatar) throw new Problem(404, "not_found", "No founder's picture to show now");
+      return reply
+        .header("content-type", avatar.content_type)
+        .header("x-content-type-options", "nosniff")
+        .header("cross-origin-resource-policy", "cross-origin")
+        .header("cache-control", "public, max-age=300")
+        .send(Buffer.from(avatar.image));
     },
   );
 
@@ -257,7 +333,7 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
     (socket, request) => {
       const widget = socketWidgets.get(request);
       if (!widget) return socket.close(4404, "unknown widget");
-      hub.attach(socket, widget, request.ip);
+      hub.attach(socket, widget, request.ip, request.headers["user-agent"]);
     },
   );
 
@@ -294,6 +370,11 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
       .type("text/html; charset=utf-8")
       .send(demoWidgetPage(key));
   });
+}
+
+/** The visitor token of `Authorization: Visitor <token>` (never in a URL, so never in a log). */
+function visitorTokenOf(request: FastifyRequest): string | undefined {
+  return /^Visitor\s+(\S+)$/.exec(String(request.headers.authorization ?? ""))?.[1];
 }
 
 async function sendAsset(request: FastifyRequest, reply: FastifyReply, file: string) {

@@ -42,10 +42,11 @@ export class VisitorSocket {
   static async open(
     baseUrl: string,
     key: string,
-    options: { token?: string; after?: string; origin?: string } = {},
+    options: { token?: string; after?: string; origin?: string; headers?: Record<string, string> } = {},
   ): Promise<VisitorSocket> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/widget/v1/${key}/socket`, {
       origin: options.origin,
+      headers: options.headers,
     });
     const client = new VisitorSocket(socket);
     await new Promise<void>((resolve, reject) => {
@@ -97,4 +98,22 @@ export class VisitorSocket {
   close(): void {
     this.socket.close();
   }
+}
+
+/** Uploads a file as the visitor (multipart, token in the Authorization header), as the widget does. */
+export async function visitorUpload(
+  server: Pick<TestServer, "url">,
+  key: string,
+  token: string | null,
+  file: { name: string; content: string | Uint8Array<ArrayBuffer>; type: string },
+) {
+  const form = new FormData();
+  form.append("file", new Blob([file.content], { type: file.type }), file.name);
+  const response = await fetch(`${server.url}/widget/v1/${key}/uploads`, {
+    method: "POST",
+    headers: token ? { authorization: `Visitor ${token}` } : {},
+    body: form,
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: loose JSON for tests
+  return { status: response.status, body: (await response.json()) as any };
 }

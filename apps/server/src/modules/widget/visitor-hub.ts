@@ -12,9 +12,15 @@ import {
   visitorHistory,
   visitorMessage,
 } from "./chat.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { RateLimiter, SharedLimits, VisitorLimits } from "./rate-limit.ts";
 import type { PublicWidget } from "./settings.ts";
-import { rememberVisitorEmail, setVisitorAttributes, type Visitor, visitorOfToken } from "./visitors.ts";
+import {
+  rememberVisitorEmail,
+  setVisitorAttributes,
+  setVisitorContext,
+  type Visitor,
+  visitorOfToken,
+} from "./visitors.ts";
 
 /*
  * Visitors' sockets. A socket authenticates with its first frame ({type:"auth", token, after}) so the
@@ -38,6 +44,7 @@ interface VisitorConnection {
   socket: WebSocket;
   widget: PublicWidget;
   ip: string;
+  userAgent: string | undefined;
   visitor: Visitor | null;
   conversationId: string | null;
   alive: boolean;
@@ -58,9 +65,8 @@ export class VisitorHub {
   readonly #byConversation = new Map<string, Set<VisitorConnection>>();
   readonly #byVisitor = new Map<string, Set<VisitorConnection>>();
   readonly #all = new Set<VisitorConnection>();
-  /** Messages per visitor and per address: a flood is refused with a clear error frame. */
-  readonly perVisitor = new RateLimiter(20, 10_000);
-  readonly perAddress = new RateLimiter(60, 10_000);
+  /** Messages (and uploads) per visitor and per address, shared by every instance. */
+  readonly limits: SharedLimits;
   readonly #framesPerSocket = new RateLimiter(60, 10_000);
   #unsubscribe: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -68,6 +74,7 @@ export class VisitorHub {
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
+    this.limits = new SharedLimits(ctx);
   }
 
   start(): void {
@@ -90,11 +97,12 @@ export class VisitorHub {
     return this.#all.size;
   }
 
-  attach(socket: WebSocket, widget: PublicWidget, ip: string): void {
+  attach(socket: WebSocket, widget: PublicWidget, ip: string, userAgent?: string): void {
     const conn: VisitorConnection = {
       socket,
       widget,
       ip,
+      userAgent,
       visitor: null,
       conversationId: null,
       alive: true,
@@ -152,6 +160,8 @@ export class VisitorHub {
       case "attributes":
         await setVisitorAttributes(this.#ctx, visitor, frame.attributes);
         return this.#send(conn, { type: "attributes_saved" });
+      case "context":
+        return this.#onContext(conn, visitor, frame);
       case "survey_rate":
       case "survey_comment":
         return this.#onSurvey(conn, visitor, frame);
@@ -226,13 +236,22 @@ export class VisitorHub {
     const clientId = typeof frame.client_id === "string" ? frame.client_id.slice(0, 64) : undefined;
     if (typeof frame.body !== "string")
       return this.#invalid(conn, "body", "A message needs a body", clientId);
-    if (!this.perVisitor.hit(visitor.id) || !this.perAddress.hit(conn.ip)) {
+    const files = frame.attachment_ids ?? [];
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (!Array.isArray(files) || !files.every((id) => typeof id === "string" && uuid.test(id))) {
+      return this.#invalid(conn, "attachment_ids", "attachment_ids is a list of uploaded file ids", clientId);
+    }
+    const verdict = await this.limits.hit([
+      { rule: VisitorLimits.messagePerVisitor, key: visitor.id },
+      { rule: VisitorLimits.messagePerAddress, key: conn.ip },
+    ]);
+    if (!verdict.allowed) {
       return this.#send(conn, {
         type: "error",
         code: "rate_limited",
         message: "You are sending messages very fast; wait a few seconds",
         client_id: clientId,
-        retry_after: this.perVisitor.retryAfter(visitor.id),
+        retry_after: verdict.retryAfter,
       });
     }
     conn.inFlight += 1;
@@ -240,6 +259,7 @@ export class VisitorHub {
     try {
       sent = await sendVisitorMessage(this.#ctx, this.names, visitor, {
         body: frame.body,
+        attachment_ids: files as string[],
         client_id: clientId,
         conversation_id: conn.conversationId,
       });
@@ -252,6 +272,20 @@ export class VisitorHub {
     this.#send(conn, { type: "ack", client_id: clientId, message: sent.message });
   }
 
+  /** The page the visitor is on and their browser: agents see it beside the chat. */
+  async #onContext(conn: VisitorConnection, visitor: Visitor, frame: Frame): Promise<void> {
+    await setVisitorContext(this.#ctx, visitor, frame, conn.userAgent);
+    const conversationId = conn.conversationId ?? (await conversationOfVisitor(this.#ctx.db, visitor));
+    if (conversationId) {
+      await this.#ctx.events.publish(
+        visitor.workspaceId,
+        "widget.visitor",
+        { conversation_id: conversationId, visitor_id: visitor.id },
+        true,
+      );
+    }
+  }
+
   async #onTyping(conn: VisitorConnection, visitor: Visitor): Promise<void> {
     const now = Date.now();
     if (!conn.conversationId || now - conn.typedAt < TYPING_REPEAT_MS) return;
@@ -262,6 +296,7 @@ export class VisitorHub {
       {
         conversation_id: conn.conversationId,
         contact_id: visitor.contactId,
+        visitor: true,
         name: visitor.name ?? "Visitor",
       },
       true,

@@ -239,6 +239,7 @@ export async function visitorOfConversation(db: Db, workspaceId: string, convers
       "v.attributes",
       "v.created_at",
       "v.last_seen_at",
+      "v.context",
       "wc.visitor_read_at",
     ])
     .where("wc.workspace_id", "=", workspaceId)
@@ -256,6 +257,86 @@ export async function visitorOfConversation(db: Db, workspaceId: string, convers
     first_seen_at: iso(row.created_at)!,
     last_seen_at: iso(row.last_seen_at)!,
     read_at: iso(row.visitor_read_at),
+    context: row.context as VisitorContext,
+  };
+}
+
+/** What the widget reports about the visitor's browser, shown to agents beside the chat. */
+export interface VisitorContext {
+  page_url?: string;
+  page_title?: string;
+  language?: string;
+  time_zone?: string;
+  browser?: string;
+  os?: string;
+  updated_at?: string;
+}
+
+/**
+ * Records the visitor's current page, language and time zone (from the widget) and their browser and
+ * system (from the socket's User-Agent). Anything malformed is dropped rather than refused: it is a
+ * hint for agents, and an odd browser must not stop the chat.
+ */
+export async function setVisitorContext(
+  ctx: AppContext,
+  visitor: Visitor,
+  input: Record<string, unknown>,
+  userAgent: string | undefined,
+): Promise<VisitorContext> {
+  const context: VisitorContext = { ...describeUserAgent(userAgent), updated_at: ctx.now().toISOString() };
+  const url = typeof input.page_url === "string" ? input.page_url.slice(0, 2000) : "";
+  if (/^https?:\/\//i.test(url) && URL.canParse(url)) context.page_url = url;
+  if (typeof input.page_title === "string" && input.page_title.trim()) {
+    context.page_title = input.page_title.trim().slice(0, 200);
+  }
+  if (typeof input.language === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
+    context.language = input.language.slice(0, 35);
+  }
+  if (typeof input.time_zone === "string" && isTimeZone(input.time_zone)) context.time_zone = input.time_zone;
+  await ctx.db
+    .updateTable("widget_visitors")
+    .set({ context: JSON.stringify(context), last_seen_at: ctx.now() })
+    .where("workspace_id", "=", visitor.workspaceId)
+    .where("id", "=", visitor.id)
+    .execute();
+  return context;
+}
+
+function isTimeZone(zone: string): boolean {
+  if (zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The browser family and system a User-Agent names, coarsely: enough for "Chrome 131 on Windows". */
+export function describeUserAgent(ua: string | undefined): { browser?: string; os?: string } {
+  if (!ua) return {};
+  const text = ua.slice(0, 500);
+  const browsers: [string, RegExp][] = [
+    ["Edge", /Edg(?:e|A|iOS)?\/(\d+)/],
+    ["Opera", /(?:OPR|Opera)\/(\d+)/],
+    ["Samsung Internet", /SamsungBrowser\/(\d+)/],
+    ["Firefox", /(?:Firefox|FxiOS)\/(\d+)/],
+    ["Chrome", /(?:Chrome|CriOS|HeadlessChrome)\/(\d+)/],
+    ["Safari", /Version\/(\d+)[^ ]* (?:Mobile\/\S+ )?Safari/],
+  ];
+  const systems: [string, RegExp][] = [
+    ["Android", /Android/],
+    ["iOS", /iPhone|iPad|iPod/],
+    ["Windows", /Windows/],
+    ["macOS", /Mac OS X|Macintosh/],
+    ["ChromeOS", /CrOS/],
+    ["Linux", /Linux/],
+  ];
+  const browser = browsers.map(([name, re]) => [name, re.exec(text)?.[1]] as const).find(([, v]) => v);
+  const os = systems.find(([, re]) => re.test(text))?.[0];
+  return {
+    ...(browser ? { browser: `${browser[0]} ${browser[1]}` } : {}),
+    ...(os ? { os } : {}),
   };
 }
 

@@ -11,7 +11,8 @@ import { createWorkspace } from "../workspaces/service.ts";
 import { seedHelpCenter } from "../help-center/demo.ts";
 import { seedDemoWidget } from "./demo.ts";
 import { signUserId } from "./identity.ts";
-import { VisitorSocket, visitorSession } from "./test-support.ts";
+import { VISITOR_UPLOAD_MAX_BYTES } from "./site-routes.ts";
+import { VisitorSocket, visitorSession, visitorUpload } from "./test-support.ts";
 
 describe.each(databaseKinds)("chat widget on %s", (kind) => {
   let server: TestServer;
@@ -198,6 +199,153 @@ describe.each(databaseKinds)("chat widget on %s", (kind) => {
     const refused = await fetch(url, { headers: { authorization: `Visitor ${stranger.body.token}` } });
     expect(refused.status).toBe(404);
     expect((await fetch(url)).status).toBe(401);
+  });
+
+  it("takes files from the visitor within limits, shows them to agents, and only in their own chat", async () => {
+    const session = await visitorSession(server, key, { name: "Uma" });
+    const visitor = await open({ token: session.body.token });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const uploaded = await visitorUpload(server, key, session.body.token, {
+      name: "screenshot.png",
+      content: png,
+      type: "image/png",
+    });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({
+      filename: "screenshot.png",
+      content_type: "image/png",
+      size_bytes: 12,
+    });
+
+    visitor.send({ type: "message", body: "", attachment_ids: [uploaded.body.id], client_id: "u1" });
+    const ack = await visitor.next("ack", (f) => f.client_id === "u1");
+    expect(ack.message.attachments).toEqual([
+      { id: uploaded.body.id, filename: "screenshot.png", content_type: "image/png", size_bytes: 12 },
+    ]);
+    const { conversation_id: conversationId } = await server.ctx.db
+      .selectFrom("widget_conversations")
+      .select("conversation_id")
+      .where("visitor_id", "=", session.body.visitor.id)
+      .executeTakeFirstOrThrow();
+    const messages = await acme.as.agent.get(`/api/v1/conversations/${conversationId}/messages`);
+    expect(messages.body.data[0].attachments[0].id).toBe(uploaded.body.id);
+    const asAgent = await fetch(`${server.url}/api/v1/attachments/${uploaded.body.id}`, {
+      headers: { authorization: `Bearer ${acme.tokens.viewer}` },
+    });
+    expect(new Uint8Array(await asAgent.arrayBuffer())).toEqual(png);
+
+    // The visitor fetches their own file; another visitor cannot, nor claim it for their message.
+    const url = `${server.url}/widget/v1/${key}/attachments/${uploaded.body.id}`;
+    expect((await fetch(url, { headers: { authorization: `Visitor ${session.body.token}` } })).status).toBe(
+      200,
+    );
+    const stranger = await visitorSession(server, key, {});
+    expect((await fetch(url, { headers: { authorization: `Visitor ${stranger.body.token}` } })).status).toBe(
+      404,
+    );
+    const strangerSocket = await open({ token: stranger.body.token });
+    strangerSocket.send({
+      type: "message",
+      body: "mine now",
+      attachment_ids: [uploaded.body.id],
+      client_id: "s",
+    });
+    const refused = await strangerSocket.next("error", (f) => f.field === "attachment_ids");
+    expect(refused.code).toBe("invalid_input");
+    strangerSocket.send({ type: "message", body: "x", attachment_ids: ["../etc/passwd"], client_id: "s2" });
+    expect((await strangerSocket.next("error", (f) => f.client_id === "s2")).field).toBe("attachment_ids");
+
+    // Wrong type, too large, no token: refused with the field, nothing stored.
+    const exe = await visitorUpload(server, key, session.body.token, {
+      name: "setup.exe",
+      content: "MZ",
+      type: "application/x-msdownload",
+    });
+    expect(exe.status).toBe(415);
+    expect(exe.body.field).toBe("file");
+    const huge = await visitorUpload(server, key, session.body.token, {
+      name: "big.txt",
+      content: new Uint8Array(VISITOR_UPLOAD_MAX_BYTES + 1),
+      type: "text/plain",
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body.field).toBe("file");
+    const anonymous = await visitorUpload(server, key, null, {
+      name: "a.txt",
+      content: "a",
+      type: "text/plain",
+    });
+    expect(anonymous.status).toBe(401);
+    const stored = await server.ctx.db
+      .selectFrom("attachments")
+      .select("filename")
+      .where("workspace_id", "=", acme.workspaceId)
+      .where("filename", "in", ["setup.exe", "big.txt", "a.txt"])
+      .execute();
+    expect(stored).toEqual([]);
+  });
+
+  it("tells agents the visitor's page, browser, language and local time, and when they type", async () => {
+    const session = await visitorSession(server, key, { name: "Cleo" });
+    const visitor = await open({
+      token: session.body.token,
+      headers: {
+        "user-agent":
+          "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      },
+    });
+    visitor.send({ type: "message", body: "Where is the billing page?", client_id: "x1" });
+    await visitor.next("ack");
+    const list = await acme.as.agent.get(`/api/v1/conversations?inbox_id=${inboxId}&limit=100`);
+    const conversationId = list.body.data.find(
+      (c: { preview: string }) => c.preview === "Where is the billing page?",
+    ).id;
+    const agentStream = await StreamClient.open(server.url, { token: acme.tokens.agent });
+    visitor.send({
+      type: "context",
+      page_url: "https://app.customer.test/settings/billing?tab=plan",
+      page_title: "Billing — Customer app",
+      language: "bn-IN",
+      time_zone: "Asia/Kolkata",
+    });
+    await agentStream.next((f) => f.type === "widget.visitor" && f.data.conversation_id === conversationId);
+    const info = await acme.as.viewer.get(`/api/v1/conversations/${conversationId}/visitor`);
+    expect(info.body.context).toMatchObject({
+      page_url: "https://app.customer.test/settings/billing?tab=plan",
+      page_title: "Billing — Customer app",
+      language: "bn-IN",
+      time_zone: "Asia/Kolkata",
+      browser: "Chrome 131",
+      os: "Windows",
+    });
+    expect(info.body.verified).toBe(false);
+
+    // What is not a page, a language or a zone is dropped, never stored.
+    visitor.send({
+      type: "context",
+      page_url: "javascript:alert(1)",
+      language: "<b>",
+      time_zone: "Mars/Olympus",
+    });
+    const visitorEvents = () =>
+      agentStream.frames.filter(
+        (f) => f.type === "widget.visitor" && f.data.conversation_id === conversationId,
+      );
+    await agentStream.until(() => (visitorEvents().length >= 2 ? true : undefined));
+    const cleaned = await acme.as.viewer.get(`/api/v1/conversations/${conversationId}/visitor`);
+    expect(cleaned.body.context.page_url).toBeUndefined();
+    expect(cleaned.body.context.language).toBeUndefined();
+    expect(cleaned.body.context.time_zone).toBeUndefined();
+
+    const initech = await conversationWorkspace(server, "Initech");
+    expect((await initech.as.owner.get(`/api/v1/conversations/${conversationId}/visitor`)).status).toBe(404);
+
+    visitor.send({ type: "typing" });
+    const typing = await agentStream.next(
+      (f) => f.type === "typing" && f.data.conversation_id === conversationId,
+    );
+    expect(typing.data).toMatchObject({ visitor: true, name: "Cleo" });
+    await agentStream.close();
   });
 
   it("answers bad frames, oversize messages and floods with clear errors and stores nothing", async () => {
@@ -413,6 +561,34 @@ describe.each(databaseKinds)("chat widget on %s", (kind) => {
       await fetch(`${server.url}/widget/v1/${first}/articles?q=${encodeURIComponent("টাকা ফে")}&lang=bn`)
     ).json();
     expect(bengali.data[0].language).toBe("bn");
+  });
+
+  it("says the founder is answering during their office hours, and stops saying it after", async () => {
+    // A slot on every weekday covers "now" whatever the workspace's time zone.
+    const slots: string[] = [];
+    for (let weekday = 0; weekday < 7; weekday++) {
+      const slot = await acme.as.owner.post("/api/v1/office-hours", {
+        weekday,
+        start: "00:00",
+        end: "24:00",
+      });
+      expect(slot.status).toBe(201);
+      slots.push(slot.body.id);
+    }
+    const me = await acme.as.owner.get("/api/v1/me");
+    const config = await (await fetch(`${server.url}/widget/v1/${key}/config`)).json();
+    expect(config.availability.founder).toMatchObject({ name: me.body.name });
+    const session = await visitorSession(server, key, {});
+    const visitor = await open({ token: session.body.token });
+    const ready = visitor.frames.find((f) => f.type === "ready")!;
+    expect(ready.availability.founder.name).toBe(me.body.name);
+    // No picture uploaded: the widget shows the initial instead.
+    const picture = await fetch(`${server.url}${config.availability.founder.avatar_url}`);
+    expect(picture.status).toBe(404);
+
+    for (const id of slots) await acme.as.owner.delete(`/api/v1/office-hours/${id}`);
+    const after = await (await fetch(`${server.url}/widget/v1/${key}/config`)).json();
+    expect(after.availability.founder).toBeNull();
   });
 
   it("refuses other workspaces and lower roles on the settings", async () => {

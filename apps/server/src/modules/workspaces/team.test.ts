@@ -9,6 +9,7 @@ import {
   startTestServer,
 } from "../../test/harness.ts";
 import { hashPassword } from "../access/passwords.ts";
+import { createInbox } from "../inboxes/service.ts";
 import { addMember, upsertAgent } from "./service.ts";
 
 const PASSWORD = "correct horse battery staple";
@@ -165,6 +166,57 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
     expect(events).toContainEqual(
       expect.objectContaining({ type: "agent.removed", data: { id: member.id } }),
     );
+  });
+
+  it("puts a removed member's open, pending and snoozed conversations back in the unassigned view", async () => {
+    const member = await newMember(acme, "agent");
+    const inbox = await createInbox(server.ctx.db, acme.workspaceId, { name: "Removal", channel: "api" });
+    const owner = as(acme, "owner");
+    async function assigned(assignee: string, change: Record<string, unknown> = {}) {
+      const created = await owner.post("/api/v1/conversations", {
+        inbox_id: inbox.id,
+        contact: { email: `removal-${crypto.randomUUID().slice(0, 8)}@example.com` },
+        message: { kind: "incoming", body_text: "Hello?" },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const patched = await owner.patch(`/api/v1/conversations/${created.body.id}`, {
+        assignee_id: assignee,
+        ...change,
+      });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      return created.body.id as string;
+    }
+    const open = await assigned(member.id);
+    const pending = await assigned(member.id, { status: "pending" });
+    const snoozed = await assigned(member.id, {
+      status: "snoozed",
+      snoozed_until: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const resolved = await assigned(member.id, { status: "resolved" });
+    const colleagues = await assigned(acme.agents.agent);
+    events.length = 0;
+
+    expect((await owner.delete(`/api/v1/agents/${member.id}`)).status).toBe(204);
+
+    const assignee = async (id: string) => (await owner.get(`/api/v1/conversations/${id}`)).body.assignee_id;
+    for (const id of [open, pending, snoozed]) {
+      expect(await assignee(id)).toBeNull();
+      const thread = (await owner.get(`/api/v1/conversations/${id}/messages`)).body.data;
+      expect(thread.at(-1)).toMatchObject({
+        kind: "activity",
+        metadata: { action: "unassigned", previous_assignee_id: member.id },
+      });
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: "conversation.assigned",
+          data: { id, assignee_id: null, previous_assignee_id: member.id },
+        }),
+      );
+    }
+    // A resolved conversation keeps who answered it; a colleague's queue is untouched.
+    expect(await assignee(resolved)).toBe(member.id);
+    expect(await assignee(colleagues)).toBe(acme.agents.agent);
+    expect(events.filter((e) => e.type === "conversation.assigned")).toHaveLength(3);
   });
 
   it("revokes a removed member's API tokens, so re-adding them does not revive the tokens", async () => {

@@ -7,13 +7,19 @@ import { conflict, forbidden, invalid, notFound } from "../../lib/errors.ts";
 import { endSessions, revokeAgentTokens } from "../access/service.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../access/passwords.ts";
 import { recordAudit } from "../audit/service.ts";
+import { publishEvents } from "../conversations/activity.ts";
+import { unassignConversationsOf } from "../conversations/unassign-member.ts";
+import { avatarUrlColumn } from "./avatars.ts";
+import { getMember } from "./service.ts";
 import { canonicalTimeZone } from "./time-zones.ts";
 
 function members(db: Db, workspaceId: string) {
   return db
     .selectFrom("memberships as m")
     .innerJoin("agents as a", "a.id", "m.agent_id")
+    .leftJoin("agent_avatars as av", "av.agent_id", "a.id")
     .select(["a.id", "a.email", "a.name", "a.time_zone", "m.role", "m.created_at as joined_at"])
+    .select(avatarUrlColumn.as("avatar_url"))
     .where("m.workspace_id", "=", workspaceId);
 }
 
@@ -82,12 +88,21 @@ export async function changeRole(ctx: AppContext, principal: Principal, agentId:
 
 /** Removes an agent from the workspace, and ends their sessions and API tokens there. */
 export async function removeMember(ctx: AppContext, principal: Principal, agentId: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  const events = await ctx.db.transaction().execute(async (trx) => {
     await lockTeam(trx, principal.workspaceId);
     const member = await memberToManage(trx, principal, agentId);
     if (member.role === "owner" && (await ownerCount(trx, principal.workspaceId)) <= 1) {
       throw conflict("last_owner", "The last owner cannot be removed; make someone else owner first");
     }
+    // Their working queue goes back to the unassigned view rather than waiting on someone gone.
+    const actor = await getMember(trx, principal.workspaceId, principal.agentId);
+    const unassigned = await unassignConversationsOf(
+      trx,
+      principal,
+      { id: principal.agentId, name: actor?.name ?? "An agent" },
+      { id: member.id, name: member.name },
+      ctx.now(),
+    );
     await trx
       .deleteFrom("memberships")
       .where("workspace_id", "=", principal.workspaceId)
@@ -101,19 +116,21 @@ export async function removeMember(ctx: AppContext, principal: Principal, agentI
       targetId: agentId,
       data: { email: member.email, role: member.role },
     });
+    return unassigned;
   });
+  await publishEvents(ctx, principal.workspaceId, events);
   await ctx.events.publish(principal.workspaceId, "agent.removed", { id: agentId });
 }
 
 /* The caller's own profile, shared by every workspace they belong to. */
 
-const profileColumns = ["id", "email", "name", "time_zone", "created_at"] as const;
-
 export async function getProfile(ctx: AppContext, principal: Principal) {
   return ctx.db
-    .selectFrom("agents")
-    .select(profileColumns)
-    .where("id", "=", principal.agentId)
+    .selectFrom("agents as a")
+    .leftJoin("agent_avatars as av", "av.agent_id", "a.id")
+    .select(["a.id", "a.email", "a.name", "a.time_zone", "a.created_at"])
+    .select(avatarUrlColumn.as("avatar_url"))
+    .where("a.id", "=", principal.agentId)
     .executeTakeFirstOrThrow();
 }
 
@@ -152,12 +169,11 @@ export async function updateProfile(ctx: AppContext, principal: Principal, input
 
   if (Object.keys(changes).length === 0) return getProfile(ctx, principal);
 
-  const profile = await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
       .updateTable("agents")
       .set(changes)
       .where("id", "=", principal.agentId)
-      .returning(profileColumns)
       .executeTakeFirstOrThrow();
     if (changes.password_hash) {
       await endSessions(trx, principal.agentId, {
@@ -170,7 +186,6 @@ export async function updateProfile(ctx: AppContext, principal: Principal, input
       targetId: principal.agentId,
       data: { changed: Object.keys(changes).map((key) => (key === "password_hash" ? "password" : key)) },
     });
-    return row;
   });
 
   if (changes.name !== undefined || changes.time_zone !== undefined) {
@@ -182,5 +197,5 @@ export async function updateProfile(ctx: AppContext, principal: Principal, input
     for (const { workspace_id } of workspaces)
       await ctx.events.publish(workspace_id, "agent.updated", { id: principal.agentId });
   }
-  return profile;
+  return getProfile(ctx, principal);
 }

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../../api/client.ts";
 import { sessionQuery } from "../../api/session.ts";
 import { Field } from "../../components/Field.tsx";
+import { AvatarUpload } from "../account/AvatarUpload.tsx";
 import { FormStatus } from "./FormStatus.tsx";
 import { timeZones, useSubmit } from "./forms.ts";
 import { SettingsCard, SettingsPage } from "./SettingsPage.tsx";
@@ -12,6 +13,7 @@ interface Profile {
   email: string;
   name: string;
   time_zone: string;
+  avatar_url: string | null;
 }
 
 const profileQuery = { queryKey: ["me"], queryFn: () => api<Profile>("/me") };
@@ -53,10 +55,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
   return (
     <SettingsCard title="About you">
       <form className="settings-form" onSubmit={submit} noValidate>
-        <div className="avatar-line">
-          <Avatar name={name || profile.email} size={48} />
-          <span className="hint">Your avatar shows your initials, coloured the same for everyone.</span>
-        </div>
+        <AvatarUpload name={name || profile.email} url={profile.avatar_url} />
         <Field label="Name" error={form.fieldError("name")}>
           {(props) => (
             <input
@@ -151,23 +150,5 @@ function PasswordForm() {
   );
 }
 
-/** Initials on a colour derived from the name, so an agent looks the same on every screen. */
-export function Avatar({ name, size = 28 }: { name: string; size?: number }) {
-  const initials = name
-    .split(/[\s@._-]+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase())
-    .join("");
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return (
-    <span
-      className="avatar"
-      aria-hidden="true"
-      style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hash % 360} 45% 42%)` }}
-    >
-      {initials || "?"}
-    </span>
-  );
-}
+// Other settings screens import the avatar from here.
+export { Avatar } from "../../components/Avatar.tsx";

@@ -68,7 +68,7 @@ function Members() {
       <ul className="settings-rows" aria-label="Agents">
         {agents.map((agent) => (
           <li key={agent.id} className="settings-row">
-            <Avatar name={agent.name || agent.email} />
+            <Avatar name={agent.name || agent.email} url={agent.avatar_url} />
             <span className="settings-row-main">
               <strong>{agent.name}</strong>
               <span className="hint">{agent.email}</span>
