@@ -4,6 +4,7 @@ import { MergeContactBody } from "../../../../../packages/contracts/src/conversa
 import { Contact, errorResponses, IdParams } from "../../../../../packages/contracts/src/index.ts";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
+import type { DB } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound } from "../../lib/errors.ts";
 import { principalOf } from "../access/authenticate.ts";
@@ -25,6 +26,23 @@ export type ContactMergeStep = (
 ) => Promise<unknown>;
 
 export const contactMergeSteps: ContactMergeStep[] = [moveContactConversations];
+
+/** Tables of any module that keep rows per contact within a workspace. */
+type ContactTable = {
+  [T in keyof DB]: DB[T] extends { workspace_id: unknown; contact_id: unknown } ? T : never;
+}[keyof DB];
+
+/**
+ * A merge step for rows that need no reconciling (no uniqueness per contact): every row of the duplicate in these
+ * tables is re-pointed at the kept contact.
+ */
+export function reassignContactRows(...tables: ContactTable[]): ContactMergeStep {
+  return async (trx, workspaceId, fromId, toId) => {
+    for (const table of tables)
+      await sql`update ${sql.table(table)} set contact_id = ${toId}
+        where workspace_id = ${workspaceId} and contact_id = ${fromId}`.execute(trx);
+  };
+}
 
 /** Adds modules' merge steps (once each, whatever the number of calls), run after the conversations move. */
 export function registerContactMergeSteps(...steps: ContactMergeStep[]): void {

@@ -1,4 +1,8 @@
 import type { Db } from "../../db/database.ts";
+import { reassignContactRows } from "../contacts/merge.ts";
+
+const reassignAsks = reassignContactRows("feature_request_asks");
+const reassignNotices = reassignContactRows("feature_request_notices");
 
 /** Which of two notices for the same request and person to keep: one already sent wins. */
 const noticeRank = { sent: 3, draft: 2, skipped: 1 } as const;
@@ -14,12 +18,7 @@ export async function moveFeatureRequestContactRows(
   fromContactId: string,
   toContactId: string,
 ): Promise<void> {
-  await trx
-    .updateTable("feature_request_asks")
-    .set({ contact_id: toContactId })
-    .where("workspace_id", "=", workspaceId)
-    .where("contact_id", "=", fromContactId)
-    .execute();
+  await reassignAsks(trx, workspaceId, fromContactId, toContactId);
 
   const notices = await trx
     .selectFrom("feature_request_notices")
@@ -45,10 +44,5 @@ export async function moveFeatureRequestContactRows(
       .where("workspace_id", "=", workspaceId)
       .where("id", "in", losers)
       .execute();
-  await trx
-    .updateTable("feature_request_notices")
-    .set({ contact_id: toContactId })
-    .where("workspace_id", "=", workspaceId)
-    .where("contact_id", "=", fromContactId)
-    .execute();
+  await reassignNotices(trx, workspaceId, fromContactId, toContactId);
 }

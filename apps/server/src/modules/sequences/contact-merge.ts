@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import type { EnrollmentState } from "../../db/schema.ts";
+import { reassignContactRows } from "../contacts/merge.ts";
+
+const reassignSends = reassignContactRows("sequence_sends");
 
 /*
  * Contact merge step for lifecycle email: the duplicate's enrollments, send history, entry events
@@ -26,12 +29,7 @@ export async function moveSequenceContactRows(
   toContactId: string,
 ): Promise<void> {
   await mergeEnrollments(trx, workspaceId, fromContactId, toContactId);
-  await trx
-    .updateTable("sequence_sends")
-    .set({ contact_id: toContactId })
-    .where("workspace_id", "=", workspaceId)
-    .where("contact_id", "=", fromContactId)
-    .execute();
+  await reassignSends(trx, workspaceId, fromContactId, toContactId);
   await mergeSuppression(trx, workspaceId, fromContactId, toContactId);
   await mergeContactEvents(trx, workspaceId, fromContactId, toContactId);
 }
