@@ -118,6 +118,20 @@ export async function createTestWorkspace(server: RunningServer, name = "Acme"):
   return { workspaceId, ownerId, tokens, agents };
 }
 
+/** Polls `check` until it returns a value (not undefined or false): for work done by background jobs. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 40_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a background job");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

@@ -4,6 +4,7 @@ import {
   apiClient,
   createTestWorkspace,
   databaseKinds,
+  eventually,
   startTestServer,
   type TestServer,
   type TestWorkspace,
@@ -16,15 +17,6 @@ import { setStripeApiBase } from "./stripe-client.ts";
 const SECRET = "whsec_dunningTestSecret0123456789";
 const DAY = 86_400_000;
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting for a background job");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
   let server: TestServer;

@@ -3,6 +3,7 @@ import {
   apiClient,
   createTestWorkspace,
   databaseKinds,
+  eventually,
   startTestServer,
   type TestServer,
   type TestWorkspace,
@@ -11,15 +12,6 @@ import { signedEvent } from "./fake-stripe.ts";
 
 const SECRET = "whsec_languagesTestSecret0123456789";
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting for a background job");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /* The pause page follows the browser's language, the dunning reminders the contact's; English otherwise. */
 describe.each(databaseKinds)("billing in the customer's language on %s", (kind) => {

@@ -4,6 +4,7 @@ import {
   apiClient,
   createTestWorkspace,
   databaseKinds,
+  eventually,
   startTestServer,
   type TestServer,
   type TestWorkspace,
@@ -11,15 +12,6 @@ import {
 
 const DAY = 86_400_000;
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting for the health job");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(databaseKinds)("customer health on %s", (kind) => {
   let server: TestServer;
