@@ -195,6 +195,27 @@ describe.each(databaseKinds)("the demo workspace on %s", (kind) => {
     expect(tagNames).toEqual(expect.arrayContaining(DEMO_TAGS.map((t) => ({ ...t }))));
   });
 
+  it("gives the retention report a year with an expansion, a contraction and a pause that came back", async () => {
+    const login = await apiClient(server.url).post("/api/v1/auth/login", {
+      email: DEMO_OWNER_EMAIL,
+      password: PASSWORD,
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const response = await fetch(`${server.url}/api/v1/billing/retention`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { rows: Record<string, number | string | null>[] };
+    expect(report.rows).toHaveLength(12);
+    const paused = report.rows.filter((row) => Number(row.paused_mrr_cents) > 0);
+    expect(paused.map((row) => row.paused_mrr_cents)).toEqual([240_000]);
+    // Nobody is ever lost: a pause counts as kept.
+    expect(report.rows.every((row) => Number(row.churned_companies) === 0)).toBe(true);
+    expect(report.rows.every((row) => row.retained_companies === row.start_companies)).toBe(true);
+    expect(Math.max(...report.rows.map((row) => Number(row.start_companies)))).toBe(3);
+    const revenue = report.rows.map((row) => row.net_revenue_retention).filter((v) => v !== null);
+    expect(revenue.some((v) => Number(v) > 1)).toBe(true); // Northwind's upgrade
+    expect(revenue.some((v) => Number(v) < 1)).toBe(true); // Bluebird's downgrade and Halcyon's pause
+  });
+
   it("changes nothing when run again, and fills in only what an interrupted run left out", async () => {
     const before = await census();
     const lines: string[] = [];

@@ -6,6 +6,7 @@ import { createContact, listContacts } from "../contacts/service.ts";
 import { updateConversation } from "../conversations/conversation-update.ts";
 import { postMessage } from "../conversations/message-service.ts";
 import { createConversation, listConversations, tagConversation } from "../conversations/service.ts";
+import { seedBillingHistory } from "../billing/demo.ts";
 import { seedFeatures } from "../feature-requests/demo.ts";
 import { seedSuccess } from "../health/demo.ts";
 import { createInbox, listInboxes } from "../inboxes/service.ts";
@@ -63,6 +64,7 @@ export async function seedDemo(
   await seedDemoWidget(ctx, team.dana, progress);
   await seedFeatures(ctx, team.dana, progress);
   await seedSuccess(ctx, team.dana, progress);
+  await seedBillingHistory(ctx, team.dana, progress);
   return password ? { created: true, password } : { created: false };
 }
 
