@@ -113,6 +113,11 @@ export function RetentionScreen() {
         <p className="field-error" role="alert">
           {report.error.message}
         </p>
+      ) : data && !data.rows.some((r) => r.start_companies > 0 || r.new_companies > 0) ? (
+        <p className="hint" role="status">
+          No paying customers in these months yet. The report fills in from Stripe's events once billing
+          is connected in Settings → Billing.
+        </p>
       ) : data ? (
         <>
           <Summary data={data} />
