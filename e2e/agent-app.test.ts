@@ -369,4 +369,35 @@ describe.skipIf(!hasChromium)("the agent web app in Chromium", () => {
     // Failed requests (the 401 of the signed-out session check, the 4xx the tests provoke) are expected.
     expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
   });
+
+  it("sends the agent to sign-in when the session ends under the app, then back to the view", async () => {
+    const session = await page.request.get(`${app.server.url}/api/v1/auth/session`);
+    const { csrf_token: csrf } = (await session.json()) as { csrf_token: string };
+    // Signed out elsewhere: the same browser's session ends while this page is open.
+    const ended = await page.request.post(`${app.server.url}/api/v1/auth/logout`, {
+      headers: { "x-csrf-token": csrf },
+    });
+    expect(ended.status()).toBe(204);
+    await page
+      .getByRole("navigation", { name: "Views" })
+      .getByRole("link", { name: /^Unassigned/ })
+      .click();
+    await page.waitForURL(/\/sign-in/);
+
+    // A first visit while signed out: the early reads of the view are refused and must not be
+    // reused once signed in.
+    await page.goto(`${app.server.url}/conversations?view=all&status=open`);
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    await page.getByLabel("Email").fill(app.agent.email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/conversations\?view=all/);
+    await page.getByRole("heading", { name: "All · Open" }).waitFor();
+    await page.locator(`#row-${lateId}`).waitFor();
+
+    // A reload, signed in: the list drawn from the reads asked for before the app loaded.
+    await page.reload();
+    await page.locator(`#row-${lateId}`).getByText("Alice Moreau").waitFor();
+    expect(page.url()).toMatch(/\/conversations\?view=all/);
+  });
 });

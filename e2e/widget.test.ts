@@ -279,6 +279,16 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await frame.getByPlaceholder("একটি বার্তা লিখুন…").waitFor();
     await frame.getByText(`আজ আপনি প্রতিষ্ঠাতার সাথে কথা বলছেন: ${founderName}`).waitFor();
     await screenshot(page, "widget-open-bn");
+    // The server learns the language the widget speaks, for mail that continues the chat.
+    await frame.getByLabel("একটি বার্তা লিখুন…").fill("বাংলায় উত্তর দিন");
+    await frame.getByLabel("একটি বার্তা লিখুন…").press("Enter");
+    const visitorInfo = await eventually(async () => {
+      const list = await owner.get(`/api/v1/conversations?inbox_id=${inboxId}&limit=100`);
+      const chat = list.body.data.find((c: { preview: string }) => c.preview === "বাংলায় উত্তর দিন");
+      const info = chat ? await owner.get(`/api/v1/conversations/${chat.id}/visitor`) : undefined;
+      return info?.body.language === "bn" ? info.body : undefined;
+    });
+    expect(visitorInfo.context.language).toBe("bn-BD");
     await context.close();
     for (const id of slots) await owner.delete(`/api/v1/office-hours/${id}`);
   });

@@ -43,13 +43,19 @@ interface LoadOutcome {
 }
 
 /** Runs bench/lib/chat-load.ts in its own process and waits for its result. */
-async function runGenerator(ctx: BenchContext, plan: Record<string, unknown>, onConnected?: () => void) {
+async function runGenerator(
+  ctx: BenchContext,
+  plan: Record<string, unknown>,
+  on: { connected?: () => void; warm?: () => void; drained?: () => void } = {},
+) {
   const env = { ...process.env, CHAT_LOAD: JSON.stringify(plan) } as Record<string, string>;
   const child = spawnNode(ctx.cleanup, "chat load", ["bench/lib/chat-load.ts"], env, "", { ipc: true });
   try {
     return await new Promise<LoadOutcome>((resolve, reject) => {
       child.process.on("message", (message: { type: string; message?: string } & LoadOutcome) => {
-        if (message.type === "connected") onConnected?.();
+        if (message.type === "connected") on.connected?.();
+        if (message.type === "warm") on.warm?.();
+        if (message.type === "drained") on.drained?.();
         if (message.type === "done") resolve(message);
         if (message.type === "error") reject(new Error(`chat load: ${message.message}`));
       });
@@ -163,15 +169,25 @@ async function chat(ctx: BenchContext): Promise<Section[]> {
   const idle = memoryOf(server.pid);
   let connected: ReturnType<typeof memoryOf>;
   let cpuAtConnect: number | undefined;
+  let cpuAtWarm: number | undefined;
+  let cpuAtDrained: number | undefined;
   progress(
     `Keepwell: ${visitors} visitor and ${agents} agent sockets, ${rate} msg/s for ${durationSeconds} s`,
   );
   const keepwell = await runGenerator(
     ctx,
     { target: "keepwell", url: server.url, widgetKey: widget.public_key, agentToken: token, ...shape },
-    () => {
-      connected = memoryOf(server.pid);
-      cpuAtConnect = cpuMsOf(server.pid);
+    {
+      connected: () => {
+        connected = memoryOf(server.pid);
+        cpuAtConnect = cpuMsOf(server.pid);
+      },
+      warm: () => {
+        cpuAtWarm = cpuMsOf(server.pid);
+      },
+      drained: () => {
+        cpuAtDrained = cpuMsOf(server.pid);
+      },
     },
   );
   const end = memoryOf(server.pid);
@@ -188,6 +204,13 @@ async function chat(ctx: BenchContext): Promise<Section[]> {
   if (cpuAtConnect !== undefined && cpuAtEnd !== undefined) {
     chatRow.result.serverCpuMs = (cpuAtEnd - cpuAtConnect) / (keepwell.sent + visitors);
   }
+  // The same split in two: a visitor's first message (a new conversation) and the follow-ups.
+  const cpuPerNew =
+    cpuAtConnect !== undefined && cpuAtWarm !== undefined ? (cpuAtWarm - cpuAtConnect) / visitors : undefined;
+  const cpuPerFollowUp =
+    cpuAtWarm !== undefined && cpuAtDrained !== undefined
+      ? (cpuAtDrained - cpuAtWarm) / keepwell.sent
+      : undefined;
   return [
     {
       title: "Chat: visitor-to-agent delivery on PostgreSQL",
@@ -217,6 +240,8 @@ async function chat(ctx: BenchContext): Promise<Section[]> {
           unit: "s",
           detail: `${(visitors / keepwell.warmupSeconds).toFixed(0)} conversations/s`,
         },
+        { label: "server CPU per first message (new conversation)", value: cpuPerNew, unit: "ms" },
+        { label: "server CPU per follow-up message (measured load)", value: cpuPerFollowUp, unit: "ms" },
         {
           label: "baseline p99 vs Keepwell p99",
           value: chatRow.result.p99Ms - baseRow.result.p99Ms,

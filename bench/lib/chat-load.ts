@@ -188,6 +188,7 @@ async function main() {
   const drainUntil = performance.now() + 15_000;
   while (latencies.length < expected && performance.now() < drainUntil) await sleep(100);
   recording = false;
+  process.send?.({ type: "drained" });
   for (const socket of [...agents, ...visitors.map((v) => v.socket)]) socket.terminate();
   latencies.sort((a, b) => a - b);
   process.send?.({

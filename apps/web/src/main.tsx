@@ -1,40 +1,13 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { RouterProvider } from "@tanstack/react-router";
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { ApiError, onUnauthorized } from "./api/client.ts";
-import { sessionQuery } from "./api/session.ts";
+import { requestFirstScreen } from "./api/first-screen.ts";
 import { applyTheme, storedTheme } from "./lib/theme.ts";
-import { makeRouter } from "./router.tsx";
 
+/*
+ * The entry script is kept tiny so that it runs as soon as it arrives: it asks for the session and
+ * the inbox's first page at once, while the app's code (preloaded by index.html, see
+ * vite.config.ts) downloads and starts. app.tsx then takes those answers instead of asking again.
+ * index.html loads it `async`, so it runs as soon as it arrives instead of after the stylesheets.
+ */
+requestFirstScreen(window.location);
+// After the requests: a fresh browser's first localStorage read can block for a while.
 applyTheme(storedTheme());
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A 4xx will not get better by asking again; a network blip might.
-      retry: (count, error) =>
-        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
-      refetchOnWindowFocus: false,
-    },
-  },
-});
-
-const router = makeRouter(queryClient);
-
-onUnauthorized(() => {
-  queryClient.clear();
-  queryClient.setQueryData(sessionQuery.queryKey, null);
-  void router.navigate({ to: "/sign-in", search: { redirect: router.state.location.href } });
-});
-
-const root = document.getElementById("root");
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </StrictMode>,
-  );
-}
+void import("./app.tsx");

@@ -7,8 +7,11 @@ import {
   Outlet,
   redirect,
 } from "@tanstack/react-router";
+import { hasEarlyRequest } from "./api/client.ts";
+import { listQuery } from "./api/conversations.ts";
+import { listPath } from "./api/first-screen.ts";
 import { sessionQuery } from "./api/session.ts";
-import { DEFAULT_SEARCH, type InboxSearch, parseInboxSearch } from "./lib/views.ts";
+import { DEFAULT_SEARCH, filterOf, type InboxSearch, parseInboxSearch } from "./lib/views.ts";
 import { AppShell } from "./screens/AppShell.tsx";
 import { InboxScreen, NoConversationOpen } from "./screens/InboxScreen.tsx";
 import { NotFound, RouteError } from "./screens/RouteError.tsx";
@@ -83,6 +86,16 @@ const inboxRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/conversations",
   validateSearch: (raw: Record<string, unknown>): InboxSearch => parseInboxSearch(raw),
+  loaderDeps: ({ search }) => search,
+  // The list starts loading before the screen renders. On a first visit main.tsx has already asked
+  // for this page, so the screen waits for it and its first render has the rows (one render, not a
+  // loading state and then another). Switching views does not wait: the list shows "Loading…".
+  loader: async ({ context, deps }) => {
+    const filter = filterOf(deps);
+    const asked = hasEarlyRequest(listPath(filter, null));
+    const loading = context.queryClient.prefetchInfiniteQuery(listQuery(filter));
+    if (asked) await loading;
+  },
   component: InboxScreen,
 });
 
@@ -254,6 +267,18 @@ const widgetSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import("./screens/widget/WidgetSettings.tsx"), "WidgetSettings"),
 });
 
+const billingSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "billing",
+  component: lazyRouteComponent(() => import("./screens/settings/BillingSettings.tsx"), "BillingSettings"),
+});
+
+const healthSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "health",
+  component: lazyRouteComponent(() => import("./screens/settings/HealthSettings.tsx"), "HealthSettings"),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   forgotPasswordRoute,
@@ -281,6 +306,8 @@ const routeTree = rootRoute.addChildren([
       tokenSettingsRoute,
       webhookSettingsRoute,
       widgetSettingsRoute,
+      billingSettingsRoute,
+      healthSettingsRoute,
     ]),
   ]),
 ]);

@@ -78,6 +78,8 @@ export class ChatConnection {
   #stopped = false;
   #attributes: Record<string, unknown> = {};
   #page: { url?: string; title?: string } = {};
+  /** The language the widget shows (so mail continuing the chat uses it too). */
+  #language: string | null = null;
 
   constructor(key: string, onChange: (state: ChatState) => void) {
     this.#key = key;
@@ -319,6 +321,13 @@ export class ChatConnection {
     this.#sendContext();
   }
 
+  /** The language the visitor sees the widget in; the server mails them in it. */
+  setLanguage(language: string): void {
+    if (language === this.#language) return;
+    this.#language = language;
+    if (this.state.status === "ready") this.#sendContext();
+  }
+
   #sendContext(): void {
     let timeZone: string | undefined;
     try {
@@ -331,6 +340,7 @@ export class ChatConnection {
       page_url: this.#page.url,
       page_title: this.#page.title,
       language: navigator.language,
+      ...(this.#language ? { widget_language: this.#language } : {}),
       time_zone: timeZone,
     });
   }

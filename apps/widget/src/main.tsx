@@ -90,6 +90,10 @@ function App() {
   const lang = pickLanguage(hashLang, config?.languages);
   const t = texts[lang];
   const color = config?.color ?? "#2563eb";
+  // Once the offered languages are known, the server learns which one the visitor reads.
+  useEffect(() => {
+    if (config) connection.current?.setLanguage(lang);
+  }, [config, lang]);
 
   return (
     <div class="kw" lang={lang} style={{ "--kw-color": color }}>

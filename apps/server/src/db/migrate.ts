@@ -14,6 +14,7 @@ import * as chatOfflineEmail from "./migrations/2026_11_28_011_chat_offline_emai
 import * as retentionHistory from "./migrations/2026_11_28_012_retention_history.ts";
 import * as lifecycleBounces from "./migrations/2026_11_28_013_lifecycle_bounces.ts";
 import * as hygiene from "./migrations/2026_11_28_014_hygiene.ts";
+import * as chatUploadsLanguage from "./migrations/2026_11_28_016_chat_uploads_language.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_28_012_retention_history": retentionHistory,
   "2026_11_28_013_lifecycle_bounces": lifecycleBounces,
   "2026_11_28_014_hygiene": hygiene,
+  "2026_11_28_016_chat_uploads_language": chatUploadsLanguage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

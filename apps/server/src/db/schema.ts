@@ -193,6 +193,8 @@ export interface AttachmentsTable {
   id: Generated<string>;
   message_id: string | null;
   uploaded_by: string | null;
+  /** The chat visitor who uploaded the file (null for agents' uploads): only they can claim it. */
+  uploaded_by_visitor: string | null;
   filename: string;
   content_type: string;
   size_bytes: BigIntCol;
@@ -697,6 +699,8 @@ export interface WidgetVisitorsTable {
   last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** The visitor's browser as the widget reported it: page, language, time zone, browser, system. */
   context: JsonDefault;
+  /** The language the widget speaks to the visitor (en, bn, …); mail continuing their chat uses it. */
+  language: string | null;
 }
 
 export interface WidgetRateLimitsTable {

@@ -47,6 +47,39 @@ export function onUnauthorized(handler: () => void): void {
 
 const SAFE = new Set(["GET", "HEAD"]);
 
+/*
+ * The first screen's reads, asked for by main.tsx while the rest of the app still downloads. The
+ * first api() GET of the same path takes the answer instead of asking again; nothing else does.
+ */
+const early = new Map<string, Promise<Response>>();
+
+/**
+ * Starts a GET now for the first api() call of this path to use. It sends no custom headers, so
+ * that Chromium can answer it from a `<link rel="preload">` of the same URL in index.html.
+ */
+export function requestEarly(path: string): void {
+  const response = fetch(`/api/v1${path}`, { credentials: "same-origin" });
+  // A failure is reported to whoever takes the answer, or to no one if it is discarded.
+  response.catch(() => {});
+  early.set(path, response);
+}
+
+/** Forgets answers no one took (signed out, another screen): they must never serve a later read. */
+export function discardEarlyRequests(): void {
+  early.clear();
+}
+
+/** True while an early answer for this path waits to be taken. */
+export function hasEarlyRequest(path: string): boolean {
+  return early.has(path);
+}
+
+function takeEarly(path: string): Promise<Response> | undefined {
+  const response = early.get(path);
+  early.delete(path);
+  return response;
+}
+
 export async function api<T>(
   path: string,
   options: { method?: string; body?: unknown; signal?: AbortSignal } = {},
@@ -57,13 +90,15 @@ export async function api<T>(
   if (!SAFE.has(method) && csrfToken) headers["x-csrf-token"] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      credentials: "same-origin",
-      signal: options.signal,
-    });
+    const earlier = method === "GET" ? takeEarly(path) : undefined;
+    response = await (earlier ??
+      fetch(`/api/v1${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        credentials: "same-origin",
+        signal: options.signal,
+      }));
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError({

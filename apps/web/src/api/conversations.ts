@@ -6,6 +6,7 @@ import {
 } from "@tanstack/react-query";
 import { matchesFilter } from "../lib/views.ts";
 import { api, query } from "./client.ts";
+import { listPath } from "./first-screen.ts";
 import type {
   Conversation,
   ConversationFilter,
@@ -15,21 +16,12 @@ import type {
   Page,
 } from "./types.ts";
 
-/** The API's largest page: fewer round trips while scrolling a long queue. */
-export const LIST_PAGE_SIZE = 100;
-
 type ListData = InfiniteData<Page<Conversation>, string | null>;
 
 export const listQuery = (filter: ConversationFilter) =>
   infiniteQueryOptions({
     queryKey: ["conversations", "list", filter],
-    queryFn: ({ pageParam, signal }) =>
-      api<Page<Conversation>>(
-        `/conversations${query({ ...filter, cursor: pageParam, limit: LIST_PAGE_SIZE })}`,
-        {
-          signal,
-        },
-      ),
+    queryFn: ({ pageParam, signal }) => api<Page<Conversation>>(listPath(filter, pageParam), { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
     // Realtime events keep cached lists current (placeInLists) and a reconnect resets them, so a

@@ -1,5 +1,5 @@
 import { type QueryClient, queryOptions, useSuspenseQuery } from "@tanstack/react-query";
-import { ApiError, api, setCsrfToken } from "./client.ts";
+import { ApiError, api, discardEarlyRequests, setCsrfToken } from "./client.ts";
 import type { SessionInfo } from "./types.ts";
 
 /** The signed-in agent and workspace, or null when signed out. */
@@ -9,7 +9,11 @@ export const sessionQuery = queryOptions({
     try {
       return remember(await api<SessionInfo>("/auth/session"));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return null;
+      if (error instanceof ApiError && error.status === 401) {
+        // The inbox's early read was refused too; after signing in it must be asked again.
+        discardEarlyRequests();
+        return null;
+      }
       throw error;
     }
   },

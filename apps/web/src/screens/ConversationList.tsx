@@ -1,9 +1,9 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { Link, useNavigate } from "@tanstack/react-router";
+import { Link, useNavigate, useRouter } from "@tanstack/react-router";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { listQuery, rowsOf } from "../api/conversations.ts";
-import { contactName, contactQuery, useInboxes } from "../api/directory.ts";
+import { contactName, contactQuery, useAgents, useInboxes, useTargetMinutes } from "../api/directory.ts";
 import { CloseIcon, MenuIcon } from "../components/icons.tsx";
 import { useCommand } from "../lib/commands.ts";
 import { filterOf, type InboxSearch, STATUSES } from "../lib/views.ts";
@@ -25,6 +25,7 @@ export function ConversationList({
   onToggleNav: () => void;
 }) {
   const navigate = useNavigate();
+  const router = useRouter();
   const filter = useMemo(() => filterOf(search), [search]);
   const list = useInfiniteQuery(listQuery(filter));
   const rows = useMemo(() => rowsOf(list.data), [list.data]);
@@ -34,6 +35,18 @@ export function ConversationList({
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<string>();
   const filterKey = JSON.stringify(filter);
+  const agents = useAgents();
+  const targetMinutes = useTargetMinutes();
+  // Every row links to /conversations/<id> with this view's search part, built once for all.
+  const searchPart = useMemo(
+    () => router.buildLocation({ to: "/conversations", search }).searchStr,
+    [router, search],
+  );
+  const openRow = useCallback(
+    (conversationId: string) =>
+      void navigate({ to: "/conversations/$conversationId", params: { conversationId }, search }),
+    [navigate, search],
+  );
 
   // A selection belongs to one view; switching views starts afresh.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the filter
@@ -53,6 +66,9 @@ export function ConversationList({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
+    // Before the list has a measured height, assume the window's: the first render then already
+    // draws the visible rows instead of none, and the measurement only corrects the overscan.
+    initialRect: { width: 0, height: window.innerHeight },
     overscan: 8,
     getItemKey: (index) => rows[index]?.id ?? index,
   });
@@ -157,7 +173,9 @@ export function ConversationList({
                 <ConversationRow
                   key={row.id}
                   conversation={row}
-                  search={search}
+                  href={`/conversations/${row.id}${searchPart}`}
+                  assignee={row.assignee_id ? agents.find((a) => a.id === row.assignee_id) : undefined}
+                  targetMinutes={targetMinutes}
                   top={item.start}
                   position={item.index + 1}
                   total={hasNextPage ? -1 : rows.length}
@@ -166,6 +184,7 @@ export function ConversationList({
                   checked={checked.has(row.id)}
                   onCheck={toggleChecked}
                   onFocus={setCursorId}
+                  onOpen={openRow}
                 />
               );
             })}

@@ -1,13 +1,10 @@
-import { Link } from "@tanstack/react-router";
-import { memo } from "react";
+import { type MouseEvent, memo } from "react";
 import { cardName, useCustomerCard } from "../api/cards.ts";
-import { useAgents, useTargetMinutes } from "../api/directory.ts";
-import type { Conversation } from "../api/types.ts";
+import type { Conversation, TeamMember } from "../api/types.ts";
 import { AgentAvatar } from "../components/Avatar.tsx";
 import { ChannelIcon } from "../components/icons.tsx";
 import { isUnread, useSeen } from "../lib/seen.ts";
 import { formatDuration, useNow } from "../lib/time.ts";
-import type { InboxSearch } from "../lib/views.ts";
 
 export const ROW_HEIGHT = 88;
 
@@ -17,10 +14,16 @@ export function PriorityBadge({ priority }: { priority: Conversation["priority"]
   return <span className={`priority priority-${priority}`}>{priority}</span>;
 }
 
-/** One conversation in the queue: who, about what, how long they have waited, and who has it. */
+/**
+ * One conversation in the queue: who, about what, how long they have waited, and who has it.
+ * A page of the queue draws dozens of these at once, so what every row would look up the same way
+ * (agents, the response target, the link's search part) comes from the list instead.
+ */
 export const ConversationRow = memo(function ConversationRow({
   conversation: c,
-  search,
+  href,
+  assignee,
+  targetMinutes: target,
   top,
   position,
   total,
@@ -29,9 +32,13 @@ export const ConversationRow = memo(function ConversationRow({
   checked,
   onCheck,
   onFocus,
+  onOpen,
 }: {
   conversation: Conversation;
-  search: InboxSearch;
+  /** Where the row leads, for opening in a new tab; a plain click calls onOpen instead. */
+  href: string;
+  assignee: TeamMember | undefined;
+  targetMinutes: number;
   top: number;
   position: number;
   total: number;
@@ -40,15 +47,13 @@ export const ConversationRow = memo(function ConversationRow({
   checked: boolean;
   onCheck: (id: string, on: boolean) => void;
   onFocus: (id: string) => void;
+  onOpen: (id: string) => void;
 }) {
   const card = useCustomerCard(c.contact_id);
   const company = card?.company;
-  const agents = useAgents();
   const seen = useSeen();
   const now = useNow();
-  const target = useTargetMinutes();
   const unread = isUnread(c, seen);
-  const assignee = c.assignee_id ? agents.find((a) => a.id === c.assignee_id) : undefined;
   const waitedMs = c.waiting_since ? now - Date.parse(c.waiting_since) : null;
   const late = waitedMs !== null && waitedMs > target * 60_000;
   const classes = [
@@ -75,14 +80,17 @@ export const ConversationRow = memo(function ConversationRow({
         onChange={(e) => onCheck(c.id, e.target.checked)}
         aria-label={`Select the conversation with ${cardName(card)}: ${c.subject || c.preview || "no subject"}`}
       />
-      <Link
+      <a
         id={`row-${c.id}`}
-        to="/conversations/$conversationId"
-        params={{ conversationId: c.id }}
-        search={search}
+        href={href}
         className={classes}
         aria-current={open ? "page" : undefined}
         onFocus={() => onFocus(c.id)}
+        onClick={(event) => {
+          if (!isPlainClick(event)) return;
+          event.preventDefault();
+          onOpen(c.id);
+        }}
       >
         <span className="row-line">
           <span className="row-unread-dot" aria-hidden="true" />
@@ -120,7 +128,19 @@ export const ConversationRow = memo(function ConversationRow({
           ))}
           {c.tags.length > 3 && <span className="tag">+{c.tags.length - 3}</span>}
         </span>
-      </Link>
+      </a>
     </li>
   );
 });
+
+/** A click the app handles itself; with a modifier key or another button the browser opens a tab or window. */
+function isPlainClick(event: MouseEvent): boolean {
+  return (
+    !event.defaultPrevented &&
+    event.button === 0 &&
+    !event.metaKey &&
+    !event.ctrlKey &&
+    !event.shiftKey &&
+    !event.altKey
+  );
+}

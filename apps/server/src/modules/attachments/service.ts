@@ -41,28 +41,39 @@ export interface Upload {
   file: Readable & { truncated?: boolean };
 }
 
+/** Who uploaded a file: an agent (null when unknown), or a chat visitor, who alone may claim it. */
+type Uploader = { agentId: string | null } | { visitorId: string };
+
 /** Stores an uploaded file and records it, unattached, until a message claims it. */
 export async function uploadAttachment(ctx: AppContext, principal: Principal, upload: Upload) {
-  return storeUpload(ctx, principal.workspaceId, principal.agentId, upload, ATTACHMENT_MAX_BYTES);
+  return storeUpload(
+    ctx,
+    principal.workspaceId,
+    { agentId: principal.agentId },
+    upload,
+    ATTACHMENT_MAX_BYTES,
+  );
 }
 
 /**
- * A file a chat visitor sends (no agent uploaded it), with the widget's own smaller size limit; the
- * multipart reader must stop at `maxBytes` too, so that an oversize file arrives truncated.
+ * A file a chat visitor sends, bound to that visitor (see claimVisitorUploads), with the widget's
+ * own smaller size limit; the multipart reader must stop at `maxBytes` too, so that an oversize file
+ * arrives truncated.
  */
 export async function uploadVisitorAttachment(
   ctx: AppContext,
   workspaceId: string,
+  visitorId: string,
   upload: Upload,
   maxBytes: number,
 ) {
-  return storeUpload(ctx, workspaceId, null, upload, maxBytes);
+  return storeUpload(ctx, workspaceId, { visitorId }, upload, maxBytes);
 }
 
 async function storeUpload(
   ctx: AppContext,
   workspaceId: string,
-  uploadedBy: string | null,
+  uploader: Uploader,
   upload: Upload,
   maxBytes: number,
 ) {
@@ -80,7 +91,8 @@ async function storeUpload(
     .insertInto("attachments")
     .values({
       workspace_id: workspaceId,
-      uploaded_by: uploadedBy,
+      uploaded_by: "agentId" in uploader ? uploader.agentId : null,
+      uploaded_by_visitor: "visitorId" in uploader ? uploader.visitorId : null,
       filename: displayFilename(upload.filename),
       content_type: storedContentType(upload.mimetype),
       size_bytes: stored.size,
@@ -112,13 +124,54 @@ export async function openAttachment(ctx: AppContext, workspaceId: string, id: s
 
 /**
  * Gives uploaded attachments to a new message, inside the message's transaction. Every id must be an
- * upload of this workspace that no message has claimed yet; otherwise nothing is claimed.
+ * agent's upload of this workspace that no message has claimed yet; otherwise nothing is claimed.
+ * Chat visitors' uploads are theirs alone (claimVisitorUploads).
  */
 export async function claimAttachments(
   trx: Db,
   workspaceId: string,
   messageId: string,
   ids: string[],
+): Promise<AttachmentInfo[]> {
+  return claim(
+    trx,
+    workspaceId,
+    messageId,
+    ids,
+    null,
+    "Every attachment id must be a file uploaded to this workspace that no other message uses",
+  );
+}
+
+/**
+ * Gives a chat visitor's uploads to their new message, inside its transaction: only files this
+ * visitor uploaded (so of this workspace and widget inbox too) that no message has claimed yet;
+ * otherwise nothing is claimed and the caller's transaction fails with the field at fault.
+ */
+export async function claimVisitorUploads(
+  trx: Db,
+  workspaceId: string,
+  messageId: string,
+  visitorId: string,
+  ids: string[],
+): Promise<AttachmentInfo[]> {
+  return claim(
+    trx,
+    workspaceId,
+    messageId,
+    ids,
+    visitorId,
+    "Send only files you uploaded in this chat, each with one message; upload the file again",
+  );
+}
+
+async function claim(
+  trx: Db,
+  workspaceId: string,
+  messageId: string,
+  ids: string[],
+  visitorId: string | null,
+  refusal: string,
 ): Promise<AttachmentInfo[]> {
   if (ids.length === 0) return [];
   const claimed = await trx
@@ -127,14 +180,10 @@ export async function claimAttachments(
     .where("workspace_id", "=", workspaceId)
     .where("id", "in", ids)
     .where("message_id", "is", null)
+    .where("uploaded_by_visitor", visitorId === null ? "is" : "=", visitorId)
     .returning(columns)
     .execute();
-  if (claimed.length !== new Set(ids).size) {
-    throw invalid(
-      "attachment_ids",
-      "Every attachment id must be a file uploaded to this workspace that no other message uses",
-    );
-  }
+  if (claimed.length !== new Set(ids).size) throw invalid("attachment_ids", refusal);
   const order = new Map(ids.map((id, i) => [id, i]));
   return claimed.map(present).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }

@@ -47,6 +47,9 @@ export interface BillingText {
   doneDowngrade: string;
   doneCancel: string;
   doneResume: string;
+  // The email with a link to the page, asked for from the help center.
+  linkMailSubject: string;
+  linkMailBody: string;
 }
 
 const en: BillingText = {
@@ -100,6 +103,9 @@ const en: BillingText = {
   doneCancel:
     "{company} is cancelled. Thank you for the time you spent with us; you are welcome back any time.",
   doneResume: "{company} is running again. Welcome back!",
+  linkMailSubject: "Your link to pause or cancel {company}",
+  linkMailBody:
+    "Hello,\n\nYou asked for a way to pause or cancel {company}. This link opens the page where you choose; it works for {days} days:\n{link}\n\nIf you did not ask for it, ignore this email: nothing changes until you choose.",
 };
 
 const bn: BillingText = {
@@ -151,6 +157,9 @@ const bn: BillingText = {
   doneDowngrade: "পরের ইনভয়েস থেকে {company} সস্তা প্ল্যানে যাবে।",
   doneCancel: "{company} বাতিল হয়েছে। আমাদের সঙ্গে কাটানো সময়ের জন্য ধন্যবাদ; যেকোনো সময় আবার স্বাগত।",
   doneResume: "{company} আবার চালু হয়েছে। স্বাগতম!",
+  linkMailSubject: "{company} বিরতি বা বাতিল করার লিংক",
+  linkMailBody:
+    "নমস্কার,\n\nআপনি {company} বিরতি বা বাতিল করার উপায় জানতে চেয়েছিলেন। এই লিংকে সেই পাতা খুলবে যেখানে আপনি বেছে নেবেন; এটি {days} দিন কাজ করবে:\n{link}\n\nআপনি না চেয়ে থাকলে এই ইমেলটি উপেক্ষা করুন: আপনি না বেছে নেওয়া পর্যন্ত কিছুই বদলাবে না।",
 };
 
 const mr: BillingText = {
@@ -201,6 +210,9 @@ const mr: BillingText = {
   doneDowngrade: "पुढच्या बीजकापासून {company} स्वस्त प्लॅनवर जाईल.",
   doneCancel: "{company} रद्द झाले आहे. आमच्यासोबत घालवलेल्या वेळेबद्दल धन्यवाद; कधीही परत या, स्वागत आहे.",
   doneResume: "{company} पुन्हा सुरू झाले आहे. पुन्हा स्वागत!",
+  linkMailSubject: "{company} थांबवण्यासाठी किंवा रद्द करण्यासाठी तुमची लिंक",
+  linkMailBody:
+    "नमस्कार,\n\nतुम्ही {company} थांबवण्याचा किंवा रद्द करण्याचा मार्ग विचारला होता. ही लिंक ते पान उघडते जिथे तुम्ही निवड करता; ती {days} दिवस चालेल:\n{link}\n\nतुम्ही हे विचारले नसेल तर हा ईमेल दुर्लक्षित करा: तुम्ही निवड करेपर्यंत काहीही बदलत नाही.",
 };
 
 const ta: BillingText = {
@@ -252,6 +264,9 @@ const ta: BillingText = {
   doneDowngrade: "அடுத்த விலைப்பட்டியலிலிருந்து {company} மலிவான திட்டத்திற்கு மாறும்.",
   doneCancel: "{company} ரத்து செய்யப்பட்டது. எங்களுடன் செலவிட்ட நேரத்திற்கு நன்றி; எப்போது வேண்டுமானாலும் திரும்ப வரலாம்.",
   doneResume: "{company} மீண்டும் இயங்குகிறது. மீண்டும் வரவேற்கிறோம்!",
+  linkMailSubject: "{company} ஐ இடைநிறுத்த அல்லது ரத்துசெய்ய உங்கள் இணைப்பு",
+  linkMailBody:
+    "வணக்கம்,\n\n{company} ஐ இடைநிறுத்த அல்லது ரத்துசெய்ய ஒரு வழி கேட்டீர்கள். இந்த இணைப்பு நீங்கள் தேர்வு செய்யும் பக்கத்தைத் திறக்கும்; இது {days} நாட்கள் செல்லும்:\n{link}\n\nநீங்கள் கேட்கவில்லை என்றால் இந்த மின்னஞ்சலைப் புறக்கணியுங்கள்: நீங்கள் தேர்வு செய்யும் வரை எதுவும் மாறாது.",
 };
 
 const ha: BillingText = {
@@ -306,6 +321,9 @@ const ha: BillingText = {
   doneCancel:
     "An soke {company}. Mun gode da lokacin da kuka yi tare da mu; kuna maraba ku dawo kowane lokaci.",
   doneResume: "{company} yana aiki kuma. Barka da dawowa!",
+  linkMailSubject: "Mahadarka don dakatar ko soke {company}",
+  linkMailBody:
+    "Sannu,\n\nKa nemi hanyar dakatar ko soke {company}. Wannan mahadar tana buɗe shafin da za ka zaɓa; tana aiki na kwanaki {days}:\n{link}\n\nIdan ba kai ka nema ba, ka yi watsi da wannan imel: babu abin da zai canza har sai ka zaɓa.",
 };
 
 const yo: BillingText = {
@@ -357,6 +375,9 @@ const yo: BillingText = {
   doneDowngrade: "{company} yóò lọ sí ètò tí ó dín owó kù láti ìwé owó tó ń bọ̀.",
   doneCancel: "A ti fagilé {company}. A dúpẹ́ fún àkókò tí ẹ lò pẹ̀lú wa; ẹ káàbọ̀ nígbàkígbà.",
   doneResume: "{company} tún ń ṣiṣẹ́. Ẹ káàbọ̀ padà!",
+  linkMailSubject: "Ìjápọ̀ rẹ láti dá {company} dúró tàbí fagilé e",
+  linkMailBody:
+    "Ẹ n lẹ,\n\nO béèrè ọ̀nà láti dá {company} dúró tàbí láti fagilé e. Ìjápọ̀ yìí ṣí ojú-ìwé tí o ti lè yàn; ó ń ṣiṣẹ́ fún ọjọ́ {days}:\n{link}\n\nTí kì í ṣe ìwọ ni o béèrè, fojú fo ímeèlì yìí: kò sí ohun tó máa yí padà títí o fi yàn.",
 };
 
 export const billingTexts: Record<Language, BillingText> = { en, bn, mr, ta, ha, yo };
@@ -366,13 +387,13 @@ export function pageLanguage(acceptLanguage: string | undefined): Language {
   return negotiateLanguage(acceptLanguage, "en");
 }
 
-/** A contact's language from its attributes (`language` or `locale`, as surveys read it), else English. */
-export function contactLanguage(attributes: unknown): Language {
+/** A contact's language from its attributes (`language` or `locale`, as surveys read it), else the fallback. */
+export function contactLanguage(attributes: unknown, fallback: Language = "en"): Language {
   const record = (attributes ?? {}) as Record<string, unknown>;
   const wanted = String(record.language ?? record.locale ?? "")
     .toLowerCase()
     .split(/[-_]/)[0];
-  return isLanguage(wanted) ? wanted : "en";
+  return isLanguage(wanted) ? wanted : fallback;
 }
 
-export { fill, type Language };
+export { fill, isLanguage, type Language };

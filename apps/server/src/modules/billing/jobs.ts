@@ -6,10 +6,12 @@ import {
   DUNNING_TICK_QUEUE,
   workspacesWithDueDunning,
 } from "./dunning.ts";
+import { definePauseMailJobs } from "./pause-by-email.ts";
 
 /** Registered through modules/index.ts moduleJobs. */
 export function defineBillingJobs(ctx: AppContext): void {
   defineStripeActionJobs(ctx);
+  definePauseMailJobs(ctx);
   const tick = { policy: "stately", retryLimit: 10, retryDelay: 30, retryBackoff: true };
   ctx.jobs.define<{ workspace_id: string }>(DUNNING_TICK_QUEUE, tick, (job) =>
     advanceDunning(ctx, job.workspace_id),

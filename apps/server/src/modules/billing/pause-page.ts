@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../../context.ts";
 import { Problem } from "../../lib/errors.ts";
@@ -7,7 +7,7 @@ import { companyFacts } from "../companies/records.ts";
 import { companyOfContact } from "../contacts/by-company.ts";
 import { visitorOfToken } from "../widget/visitors.ts";
 import { widgetByKey } from "../widget/settings.ts";
-import { billingTexts, fill, type Language, pageLanguage } from "./i18n.ts";
+import { billingTexts, fill, isLanguage, type Language, pageLanguage } from "./i18n.ts";
 import { liveSubscriptionOf, recordChoice } from "./service.ts";
 import { billingConfigOf } from "./settings.ts";
 
@@ -48,10 +48,24 @@ export function verifyPauseLink(secret: string, token: string, now: Date): Pause
   }
 }
 
-export function pauseLinkFor(ctx: AppContext, workspaceId: string, companyId: string, days: number) {
+/** The link; with a language, the page opens in it (a mailed link matches its email's language). */
+export function pauseLinkFor(
+  ctx: AppContext,
+  workspaceId: string,
+  companyId: string,
+  days: number,
+  language?: Language,
+) {
   const expiresAt = new Date(ctx.now().getTime() + days * DAY);
   const token = signPauseLink(ctx.config.secret, { workspaceId, companyId, expiresAt });
-  return { url: `${ctx.config.baseUrl}/billing/pause/${token}`, expires_at: expiresAt.toISOString() };
+  const query = language ? `?lang=${language}` : "";
+  return { url: `${ctx.config.baseUrl}/billing/pause/${token}${query}`, expires_at: expiresAt.toISOString() };
+}
+
+/** The page's language: the link's own when it names one we have, else the browser's. */
+function languageOf(request: FastifyRequest): Language {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+  return isLanguage(asked) ? asked : pageLanguage(request.headers["accept-language"]);
 }
 
 const escapeHtml = (text: string) =>
@@ -98,7 +112,7 @@ export async function pausePageRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const common = { schema: { hide: true, params }, bodyLimit: 16 * 1024 };
 
     site.get<{ Params: { token: string } }>("/billing/pause/:token", common, async (request, reply) => {
-      const language = pageLanguage(request.headers["accept-language"]);
+      const language = languageOf(request);
       const t = billingTexts[language];
       const link = verifyPauseLink(ctx.config.secret, request.params.token, ctx.now());
       const company =
@@ -145,7 +159,7 @@ ${option("cancel", t.cancel)}
       "/billing/pause/:token",
       common,
       async (request, reply) => {
-        const language = pageLanguage(request.headers["accept-language"]);
+        const language = languageOf(request);
         const t = billingTexts[language];
         const link = verifyPauseLink(ctx.config.secret, request.params.token, ctx.now());
         const company =

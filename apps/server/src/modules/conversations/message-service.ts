@@ -81,9 +81,16 @@ export async function writeMessage(
 ): Promise<{ message: PresentedMessage; conversation: ConversationRow }> {
   const row = await insertMessage(trx, workspaceId, conversation.id, message);
   const attachments = await claimAttachments(trx, workspaceId, row.id, attachmentIds);
+  // The channel and contact ride along, so that listeners need not look the conversation up again.
   events.push({
     type: "message.created",
-    data: { id: row.id, conversation_id: conversation.id, kind: row.kind },
+    data: {
+      id: row.id,
+      conversation_id: conversation.id,
+      kind: row.kind,
+      channel: conversation.channel,
+      contact_id: conversation.contact_id,
+    },
   });
   const { changes, reopened } = changesForMessage(conversation, message);
   let updated = conversation;

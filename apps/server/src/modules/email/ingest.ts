@@ -118,6 +118,15 @@ async function writeInbound(
     return;
   }
 
+  // A report about automation mail (a sequence step, a broadcast) names no conversation: the listener
+  // records it in the contact's automation history, and no conversation from the mailer daemon opens.
+  // Reports about agents' replies thread into their conversation like any reply.
+  const announced = report !== null && decision.kind === "new";
+  if (announced && (await announceBounce(ctx, trx, workspaceId, report, at))) {
+    await finish(trx, row, { conversationId: null, messageId: null, warnings });
+    return;
+  }
+
   const claimedOwn = sender !== null && (own.inboxes.has(sender) || own.agents.has(sender));
   let conversation: ConversationRow | undefined;
   if (decision.kind === "existing") {
@@ -181,7 +190,7 @@ async function writeInbound(
     await addParticipants(trx, workspaceId, conversation.id, addressed);
   }
   if (report) await recordBounce(trx, workspaceId, written.messageId, report);
-  if (report) await announceBounce(ctx, trx, workspaceId, report, at);
+  if (report && !announced) await announceBounce(ctx, trx, workspaceId, report, at);
   await finish(trx, row, { conversationId: conversation.id, messageId: written.messageId, warnings });
 }
 
@@ -228,7 +237,7 @@ function metadataOf(
 async function finish(
   trx: Db,
   row: InboundRow,
-  result: { conversationId: string; messageId: string | null; warnings: string[] },
+  result: { conversationId: string | null; messageId: string | null; warnings: string[] },
 ): Promise<void> {
   await trx
     .updateTable("inbound_emails")

@@ -103,7 +103,10 @@ async function companyOfEvent(ctx: AppContext, event: WorkspaceEvent): Promise<s
       if (event.type === "conversation.updated" && data.cause === "message") return undefined;
       const conversation = str(event.type === "conversation.updated" ? data.id : data.conversation_id);
       if (!conversation) return undefined;
-      const contact = await contactOfConversation(ctx.db, ws, conversation);
+      // A new message names its contact; other events are looked up.
+      const contact =
+        (event.type === "message.created" ? str(data.contact_id) : undefined) ??
+        (await contactOfConversation(ctx.db, ws, conversation));
       return contact ? ((await companyOfContact(ctx.db, ws, contact)) ?? undefined) : undefined;
     }
     default:

@@ -36,6 +36,13 @@ export interface HelpText {
   language: string;
   updated: string;
   home: string;
+  /** The "cancel or pause" page, when the workspace has connected billing. */
+  subscriptionLink: string;
+  subscriptionIntro: string;
+  subscriptionSend: string;
+  subscriptionSent: string;
+  subscriptionInvalid: string;
+  subscriptionTooMany: string;
 }
 
 const en: HelpText = {
@@ -67,6 +74,13 @@ const en: HelpText = {
   language: "Language",
   updated: "Updated {date}",
   home: "Home",
+  subscriptionLink: "Cancel or pause your subscription",
+  subscriptionIntro:
+    "Enter the email address of your account. We will email you a link to a page where you can pause your subscription or cancel it.",
+  subscriptionSend: "Email me the link",
+  subscriptionSent: "If this address belongs to a subscription, we have emailed you a link.",
+  subscriptionInvalid: "Please enter a valid email address.",
+  subscriptionTooMany: "Too many requests. Please try again in a few minutes.",
 };
 
 const bn: HelpText = {
@@ -98,6 +112,13 @@ const bn: HelpText = {
   language: "ভাষা",
   updated: "হালনাগাদ {date}",
   home: "প্রথম পাতা",
+  subscriptionLink: "আপনার সাবস্ক্রিপশন বাতিল বা বিরতি দিন",
+  subscriptionIntro:
+    "আপনার অ্যাকাউন্টের ইমেল ঠিকানা লিখুন। আমরা আপনাকে একটি লিংক ইমেল করব, যে পাতায় আপনি সাবস্ক্রিপশন বিরতি দিতে বা বাতিল করতে পারবেন।",
+  subscriptionSend: "লিংকটি ইমেল করুন",
+  subscriptionSent: "এই ঠিকানাটি কোনো সাবস্ক্রিপশনের হলে আমরা আপনাকে একটি লিংক ইমেল করেছি।",
+  subscriptionInvalid: "অনুগ্রহ করে একটি সঠিক ইমেল ঠিকানা লিখুন।",
+  subscriptionTooMany: "অনেক বেশি অনুরোধ। কয়েক মিনিট পরে আবার চেষ্টা করুন।",
 };
 
 const mr: HelpText = {
@@ -129,6 +150,13 @@ const mr: HelpText = {
   language: "भाषा",
   updated: "अद्यतनित {date}",
   home: "मुख्य पान",
+  subscriptionLink: "तुमची सदस्यता रद्द करा किंवा थांबवा",
+  subscriptionIntro:
+    "तुमच्या खात्याचा ईमेल पत्ता लिहा. आम्ही तुम्हाला एका पानाची लिंक ईमेल करू, जिथे तुम्ही सदस्यता थांबवू किंवा रद्द करू शकता.",
+  subscriptionSend: "मला लिंक ईमेल करा",
+  subscriptionSent: "हा पत्ता एखाद्या सदस्यतेचा असल्यास, आम्ही तुम्हाला लिंक ईमेल केली आहे.",
+  subscriptionInvalid: "कृपया योग्य ईमेल पत्ता लिहा.",
+  subscriptionTooMany: "खूप जास्त विनंत्या. कृपया काही मिनिटांनी पुन्हा प्रयत्न करा.",
 };
 
 const ta: HelpText = {
@@ -160,6 +188,13 @@ const ta: HelpText = {
   language: "மொழி",
   updated: "புதுப்பிக்கப்பட்டது {date}",
   home: "முகப்பு",
+  subscriptionLink: "உங்கள் சந்தாவை ரத்துசெய்யுங்கள் அல்லது இடைநிறுத்துங்கள்",
+  subscriptionIntro:
+    "உங்கள் கணக்கின் மின்னஞ்சல் முகவரியை உள்ளிடுங்கள். சந்தாவை இடைநிறுத்த அல்லது ரத்துசெய்யக்கூடிய பக்கத்திற்கான இணைப்பை உங்களுக்கு மின்னஞ்சல் செய்வோம்.",
+  subscriptionSend: "இணைப்பை எனக்கு மின்னஞ்சல் செய்யுங்கள்",
+  subscriptionSent: "இந்த முகவரி ஒரு சந்தாவுக்குரியது என்றால், உங்களுக்கு ஒரு இணைப்பை மின்னஞ்சல் செய்துள்ளோம்.",
+  subscriptionInvalid: "சரியான மின்னஞ்சல் முகவரியை உள்ளிடுங்கள்.",
+  subscriptionTooMany: "மிக அதிகமான கோரிக்கைகள். சில நிமிடங்களில் மீண்டும் முயலுங்கள்.",
 };
 
 const ha: HelpText = {
@@ -191,6 +226,13 @@ const ha: HelpText = {
   language: "Harshe",
   updated: "An sabunta {date}",
   home: "Gida",
+  subscriptionLink: "Soke ko dakatar da biyan kuɗinka",
+  subscriptionIntro:
+    "Shigar da adireshin imel na asusunka. Za mu aiko maka da mahada zuwa shafin da za ka iya dakatar ko soke biyan kuɗinka.",
+  subscriptionSend: "Aiko min da mahadar",
+  subscriptionSent: "Idan wannan adireshin na wani biyan kuɗi ne, mun aiko maka da mahada ta imel.",
+  subscriptionInvalid: "Da fatan za ka shigar da ingantaccen adireshin imel.",
+  subscriptionTooMany: "Buƙatu sun yi yawa. Da fatan za ka sake gwadawa bayan ƴan mintuna.",
 };
 
 const yo: HelpText = {
@@ -222,6 +264,13 @@ const yo: HelpText = {
   language: "Èdè",
   updated: "Ìmúdójúìwọ̀n {date}",
   home: "Ilé",
+  subscriptionLink: "Fagilé tàbí dá ìforúkọsílẹ̀ rẹ dúró",
+  subscriptionIntro:
+    "Tẹ àdírẹ́sì ímeèlì àkáǹtì rẹ. A ó fi ìjápọ̀ ránṣẹ́ sí ọ sí ojú-ìwé tí o ti lè dá ìforúkọsílẹ̀ rẹ dúró tàbí fagilé e.",
+  subscriptionSend: "Fi ìjápọ̀ náà ránṣẹ́ sí mi",
+  subscriptionSent: "Tí àdírẹ́sì yìí bá jẹ́ ti ìforúkọsílẹ̀ kan, a ti fi ìjápọ̀ kan ránṣẹ́ sí ọ.",
+  subscriptionInvalid: "Jọ̀wọ́ tẹ àdírẹ́sì ímeèlì tó tọ́.",
+  subscriptionTooMany: "Ìbéèrè ti pọ̀ jù. Jọ̀wọ́ gbìyànjú lẹ́ẹ̀kan si lẹ́yìn ìṣẹ́jú díẹ̀.",
 };
 
 const texts: Record<UiLanguage, HelpText> = { en, bn, mr, ta, ha, yo };

@@ -21,6 +21,8 @@ export interface Frame {
   /** The languages the reader can switch to, each with the URL of this page in it. */
   languages: { code: string; url: string }[];
   channels: Channels;
+  /** The "cancel or pause your subscription" page, when the workspace has connected billing. */
+  subscriptionUrl: string | null;
 }
 
 export interface Channels {
@@ -77,7 +79,9 @@ aside h2{font-size:19px;margin:0 0 6px}
 .vote{margin-top:20px;background:#fff;border:1px solid #e2e8f0;border-radius:10px;padding:14px 16px}
 .vote form{display:inline}
 .vote button{margin-inline-end:8px}
-textarea{width:100%;font:inherit;padding:8px;border:1px solid #94a3b8;border-radius:8px}
+textarea,.ask input{width:100%;font:inherit;padding:8px;border:1px solid #94a3b8;border-radius:8px}
+.ask label{display:block;font-weight:600;margin:12px 0 4px}.ask button{margin-top:12px}
+.error{color:#b91c1c;font-weight:600}
 .crumbs{font-size:15px;margin:0}
 footer{max-width:960px;margin:0 auto;padding:12px 20px 40px;color:#64748b;font-size:14px}`;
 }
@@ -121,7 +125,7 @@ function channelList(frame: Frame, t: HelpText): string {
 function talkToUs(frame: Frame, t: HelpText, emphasis = false): string {
   return `<section class="talk" id="talk-to-us" aria-labelledby="talk-title"${emphasis ? ' data-emphasis="true"' : ""}>
 <h2 id="talk-title">${e(t.talkToUs)}</h2><p class="muted">${e(t.talkToUsHint)}</p>
-${channelList(frame, t)}</section>`;
+${channelList(frame, t)}${frame.subscriptionUrl ? `<p class="muted"><a href="${e(frame.subscriptionUrl)}" data-link="subscription">${e(t.subscriptionLink)}</a></p>` : ""}</section>`;
 }
 
 function languageSwitcher(frame: Frame, t: HelpText): string {
@@ -259,6 +263,27 @@ export function searchMain(
     )
     .join("");
   return `<h1>${e(heading)}</h1><ul class="results">${items}</ul>`;
+}
+
+/** The "cancel or pause" page: the address form, its error, or the same answer for any address. */
+export function subscriptionMain(
+  frame: Frame,
+  state: { kind: "form" } | { kind: "invalid"; email: string } | { kind: "sent" } | { kind: "limited" },
+) {
+  const t = textFor(frame.language);
+  const heading = `<h1>${e(t.subscriptionLink)}</h1>`;
+  if (state.kind === "sent") return `${heading}<p role="status" id="outcome">${e(t.subscriptionSent)}</p>`;
+  if (state.kind === "limited")
+    return `${heading}<p role="alert" class="error">${e(t.subscriptionTooMany)}</p>`;
+  const invalid = state.kind === "invalid";
+  const error = invalid
+    ? `<p id="email-error" class="error" role="alert">${e(t.subscriptionInvalid)}</p>`
+    : "";
+  return `${heading}<p>${e(t.subscriptionIntro)}</p>
+<form class="ask" method="post" action="${e(`${frame.base}/${frame.language}/subscription`)}">
+<label for="email">${e(t.yourEmail)}</label>${error}
+<input id="email" name="email" type="email" required maxlength="320" autocomplete="email" value="${e(invalid ? state.email : "")}"${invalid ? ' aria-invalid="true" aria-describedby="email-error"' : ""}>
+<button type="submit">${e(t.subscriptionSend)}</button></form>`;
 }
 
 export function notFoundMain(frame: Frame) {

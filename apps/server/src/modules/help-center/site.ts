@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
+import { billingConnected, requestPauseLinkByEmail } from "../billing/pause-by-email.ts";
 import { inboxAddresses } from "../inboxes/service.ts";
 import { findWorkspaceById, findWorkspaceBySlug } from "../workspaces/service.ts";
 import { type CachedPage, helpCache } from "./cache.ts";
-import { isLanguageTag, negotiate } from "./i18n.ts";
+import { isLanguageTag, negotiate, textFor } from "./i18n.ts";
 import {
   articleMain,
   type CollectionCard,
@@ -18,6 +19,7 @@ import {
   pagePolicy,
   searchMain,
   sitemap,
+  subscriptionMain,
 } from "./pages.ts";
 import {
   allCollections,
@@ -46,6 +48,8 @@ interface Site {
   base: string;
   absoluteBase: string;
   languages: string[];
+  /** Billing is connected: the pages offer "cancel or pause your subscription". */
+  billing: boolean;
 }
 
 interface Request {
@@ -54,6 +58,8 @@ interface Request {
   query: Record<string, string>;
   form: Record<string, string>;
   acceptLanguage: string | undefined;
+  /** The client's IP address, for the limits on forms that send mail. */
+  requester: string;
 }
 
 type Response = CachedPage & { cacheable: boolean };
@@ -68,6 +74,19 @@ export async function helpCenterSiteRoutes(app: FastifyInstance, ctx: AppContext
       { parseAs: "string", bodyLimit: FORM_LIMIT },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
+    // A form the framework refuses (too large, another content type) gets a page, not problem+json.
+    site.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status < 400 || status >= 500) throw error;
+      return reply
+        .status(status)
+        .header("cache-control", "no-store")
+        .header("content-security-policy", "default-src 'none'")
+        .type("text/html; charset=utf-8")
+        .send(
+          `<!doctype html><title>The form could not be read</title><p>The form could not be read (${status === 413 ? "it is too large" : "it was not sent as a web form"}). Go back and try again.</p>`,
+        );
+    });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const { workspace } = request.params as { workspace: string };
       const rest = ((request.params as { "*"?: string })["*"] ?? "").split("/");
@@ -171,6 +190,7 @@ async function respond(
     publishedLanguages(ctx.db, workspace.id),
   );
   const languages = [...new Set([settings.default_language, ...published])].sort();
+  const billing = await cache.memo(workspace.id, "billing", () => billingConnected(ctx, workspace.id));
   const site: Site = {
     workspaceId: workspace.id,
     workspaceName: workspace.name,
@@ -178,6 +198,7 @@ async function respond(
     base,
     absoluteBase,
     languages,
+    billing,
   };
   const form = (request.body && typeof request.body === "object" ? request.body : {}) as Record<
     string,
@@ -189,6 +210,7 @@ async function respond(
     query,
     form,
     acceptLanguage: request.headers["accept-language"],
+    requester: request.ip,
   });
   if (response.cacheable) {
     response.bytes = Buffer.from(response.body);
@@ -239,6 +261,9 @@ async function route(ctx: AppContext, site: Site, request: Request): Promise<Res
     if (kind === "articles" && slug && action === "feedback" && request.segments[4] === "comment") {
       return feedbackComment(ctx, site, lang, slug, request.form);
     }
+    if (kind === "subscription" && request.segments.length === 2) {
+      return subscriptionRequest(ctx, site, lang, request);
+    }
     return notFound(ctx, site, lang);
   }
   if (request.segments.length === 1) return homePage(ctx, site, lang);
@@ -247,6 +272,7 @@ async function route(ctx: AppContext, site: Site, request: Request): Promise<Res
   if (kind === "articles" && slug && request.segments.length === 3) return articlePage(ctx, site, lang, slug);
   if (kind === "collections" && slug && request.segments.length === 3)
     return collectionPage(ctx, site, lang, slug);
+  if (kind === "subscription" && request.segments.length === 2) return subscriptionPage(ctx, site, lang);
   return notFound(ctx, site, lang);
 }
 
@@ -265,6 +291,7 @@ function frameFor(site: Site, language: string, pathAfterLanguage: string): Fram
       email: site.settings.contact_email,
       callbackUrl: site.settings.callback_url,
     },
+    subscriptionUrl: site.billing ? `${site.base}/${language}/subscription` : null,
   };
 }
 
@@ -518,6 +545,51 @@ async function feedbackComment(
     noindex: true,
   };
   return html(frame, meta, commentThanksMain(frame, slug), { cacheable: false, emphasizeTalk: true });
+}
+
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
+
+async function subscriptionPage(
+  ctx: AppContext,
+  site: Site,
+  lang: string,
+  state: Parameters<typeof subscriptionMain>[1] = { kind: "form" },
+  status = 200,
+): Promise<Response> {
+  if (!site.billing) return notFound(ctx, site, lang);
+  const frame = await withFallbackChannel(ctx, site, frameFor(site, lang, "/subscription"));
+  const t = textFor(lang);
+  const meta: PageMeta = {
+    title: `${t.subscriptionLink} · ${frame.title}`,
+    description: t.subscriptionIntro,
+    canonicalPath: `/${lang}/subscription`,
+    noindex: true,
+  };
+  return html(frame, meta, subscriptionMain(frame, state), { status, cacheable: state.kind === "form" });
+}
+
+/**
+ * Emails a pause link when the address is a subscribed customer's (billing decides, in a job); the
+ * answer is the same for any well-formed address, so the page tells no one who is a customer.
+ */
+async function subscriptionRequest(
+  ctx: AppContext,
+  site: Site,
+  lang: string,
+  request: Request,
+): Promise<Response> {
+  if (!site.billing) return notFound(ctx, site, lang);
+  const email = String(request.form.email ?? "").trim();
+  if (email.length > 320 || !EMAIL.test(email))
+    return subscriptionPage(ctx, site, lang, { kind: "invalid", email: email.slice(0, 320) }, 400);
+  const asked = await requestPauseLinkByEmail(ctx, {
+    workspaceId: site.workspaceId,
+    email,
+    language: lang,
+    requester: request.requester,
+  });
+  if (!asked.accepted) return subscriptionPage(ctx, site, lang, { kind: "limited" }, 429);
+  return subscriptionPage(ctx, site, lang, { kind: "sent" });
 }
 
 async function sitemapPage(ctx: AppContext, site: Site): Promise<Response> {

@@ -104,8 +104,11 @@ describe.each(databaseKinds)("bounces of sequence and broadcast mail on %s", (ki
   async function bounce(raw: string) {
     const sent = await sendRaw(server.smtpPort, { from: "", to: [acme.address] }, raw);
     expect(sent.ok).toBe(true);
-    await settled(server, acme);
+    return settled(server, acme);
   }
+  /** Conversations the mailer daemon's reports opened in the inbox. */
+  const fromDaemon = (list: Array<Record<string, unknown>>) =>
+    list.filter((c) => c.subject === "Undelivered Mail Returned to Sender");
   const automationOf = async (contactId: string) =>
     (await acme.as.viewer.get(`/api/v1/contacts/${contactId}/sequences`)).body;
 
@@ -122,12 +125,20 @@ describe.each(databaseKinds)("bounces of sequence and broadcast mail on %s", (ki
     const sentId = first.parsed.messageId!;
     expect(sentId).toMatch(/^<seq\./);
 
-    // A delay report and a report about a message we never sent change nothing.
-    await bounce(dsn(acme.address, email, sentId, "delayed", "4.4.7"));
-    await bounce(dsn(acme.address, email, `<${randomUUID()}@acme.example>`));
+    const daemonBefore = fromDaemon(await settled(server, acme)).length;
+    // A delay report and a report about a message we never sent change nothing; the delay is known
+    // to be about a sequence mail, so it opens no conversation either. The stranger's report does,
+    // as any mail we cannot place.
+    expect(fromDaemon(await bounce(dsn(acme.address, email, sentId, "delayed", "4.4.7")))).toHaveLength(
+      daemonBefore,
+    );
+    expect(fromDaemon(await bounce(dsn(acme.address, email, `<${randomUUID()}@acme.example>`)))).toHaveLength(
+      daemonBefore + 1,
+    );
     expect((await automationOf(bo)).suppressed).toBeNull();
 
-    await bounce(dsn(acme.address, email, sentId));
+    // The failure is recorded on the contact's automation history only: no conversation from MAILER-DAEMON.
+    expect(fromDaemon(await bounce(dsn(acme.address, email, sentId)))).toHaveLength(daemonBefore + 1);
     const after = await automationOf(bo);
     expect(after.suppressed).toBe("bounced");
     for (const enrollment of after.data) expect(enrollment.state).toBe("stopped");
@@ -157,7 +168,10 @@ describe.each(databaseKinds)("bounces of sequence and broadcast mail on %s", (ki
     expect(sent.status).toBe(201);
     const [mail] = await mailsFor(email, 1);
 
-    await bounce(dsn(acme.address, email, mail.parsed.messageId!));
+    const daemonBefore = fromDaemon(await settled(server, acme)).length;
+    expect(fromDaemon(await bounce(dsn(acme.address, email, mail.parsed.messageId!)))).toHaveLength(
+      daemonBefore,
+    );
     expect((await automationOf(cy)).suppressed).toBe("bounced");
     const preview = await acme.as.admin.post("/api/v1/broadcasts/preview", body);
     expect(preview.body).toMatchObject({
@@ -167,5 +181,31 @@ describe.each(databaseKinds)("bounces of sequence and broadcast mail on %s", (ki
     // Another workspace cannot see the contact's automation state.
     const globex = await mailWorkspace(server, "Globex");
     expect((await globex.as.owner.get(`/api/v1/contacts/${cy}/sequences`)).status).toBe(404);
+  });
+
+  it("keeps putting the bounce of an agent's reply into that reply's conversation", async () => {
+    const email = `di-${randomUUID().slice(0, 6)}@customers.example`;
+    const opened = await acme.as.agent.post("/api/v1/conversations", {
+      inbox_id: acme.inboxId,
+      subject: "Invoice question",
+      contact: { email, name: "Di Customer" },
+      message: { kind: "incoming", body_text: "Where is my invoice?" },
+    });
+    expect(opened.status).toBe(201);
+    const reply = await acme.as.agent.post(`/api/v1/conversations/${opened.body.id}/messages`, {
+      kind: "outgoing",
+      body_text: "Here it is.",
+    });
+    expect(reply.status).toBe(201);
+    const [mail] = await eventually(async () => (mailTo(email).length > 0 ? mailTo(email) : undefined));
+    const daemonBefore = fromDaemon(await settled(server, acme)).length;
+
+    expect(fromDaemon(await bounce(dsn(acme.address, email, mail.parsed.messageId!)))).toHaveLength(
+      daemonBefore,
+    );
+    const messages = (await acme.as.agent.get(`/api/v1/conversations/${opened.body.id}/messages`)).body.data;
+    const sent = messages.find((m: { id: string }) => m.id === reply.body.id);
+    expect(sent.delivery_state).toBe("failed");
+    expect(messages.at(-1).metadata.bounce).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import { findConversation } from "../conversations/queries.ts";
 import { getConversation, listConversations } from "../conversations/service.ts";
 import { findMessage } from "../email/outbound/message-store.ts";
 import { suppress } from "./suppressions.ts";
@@ -42,7 +43,9 @@ async function handle(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
     );
   } else if (event.type === "message.created" && typeof data.conversation_id === "string") {
     if (data.kind !== "incoming" && data.kind !== "outgoing") return;
-    const conversation = await getConversation(ctx.db, ws, data.conversation_id);
+    // The row alone (its tags are not needed here): one query per message.
+    const conversation = await findConversation(ctx.db, ws, data.conversation_id);
+    if (!conversation) return;
     const who = data.kind === "incoming" ? "The customer wrote" : "An agent replied";
     await pauseContact(
       ctx,

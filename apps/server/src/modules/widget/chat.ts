@@ -4,6 +4,7 @@ import { invalid } from "../../lib/errors.ts";
 import {
   type AttachmentInfo,
   attachmentsOfMessages,
+  claimVisitorUploads,
   getAttachment,
   openAttachment,
 } from "../attachments/service.ts";
@@ -184,17 +185,20 @@ export async function sendVisitorMessage(
         },
         at,
       },
-      files,
+      [],
       events,
     );
+    // The visitor's own uploads only: claimed here, so that another visitor's (or an agent's) file id
+    // fails the whole message and nothing is stored.
+    const attachments = await claimVisitorUploads(trx, workspaceId, written.message.id, visitor.id, files);
     events.push({
       type: "conversation.updated",
       data: { id: conversation.id, status: written.conversation.status, cause: "message" },
     });
-    return { row: written.message, conversationId: conversation.id, created };
+    return { row: written.message, attachments, conversationId: conversation.id, created };
   });
   await publishEvents(ctx, workspaceId, events);
-  const message = await presentForVisitor(ctx.db, names, workspaceId, result.row, result.row.attachments);
+  const message = await presentForVisitor(ctx.db, names, workspaceId, result.row, result.attachments);
   return { message, conversationId: result.conversationId, created: result.created };
 }
 

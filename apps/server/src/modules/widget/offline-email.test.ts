@@ -134,6 +134,42 @@ describe.each(databaseKinds)("a chat continued by email on %s", (kind) => {
     socket.close();
   });
 
+  it("writes to a visitor in the language the widget spoke to them", async () => {
+    const session = await visitorSession(server, key, {});
+    const socket = await VisitorSocket.open(server.url, key, { token: session.body.token });
+    // The widget tells the language it shows (Bengali here) with the page it is on.
+    socket.send({ type: "context", language: "en-US", widget_language: "bn", time_zone: "Asia/Dhaka" });
+    socket.send({ type: "email", email: "bina@visitor.test" });
+    await socket.next("email_saved");
+    socket.send({ type: "message", body: "আমার অর্ডার কোথায়?", client_id: "b1" });
+    await socket.next("ack");
+    socket.close();
+    await socket.closed;
+    const list = await acme.as.agent.get(`/api/v1/conversations?inbox_id=${chatInboxId}&limit=10`);
+    const conversation = list.body.data.find((c: { preview: string }) => c.preview.includes("অর্ডার"));
+    const reply = await acme.as.agent.post(`/api/v1/conversations/${conversation.id}/messages`, {
+      kind: "outgoing",
+      body_text: "Your order ships tomorrow.",
+    });
+    expect(reply.status).toBe(201);
+
+    const mail = await eventually(async () =>
+      sink.received.find((m) => m.recipients.includes("bina@visitor.test")),
+    );
+    expect(mail.parsed.subject).toBe(`Website chat #${conversation.number}: আপনার চ্যাটের উত্তর`);
+    const text = mail.parsed.text ?? "";
+    expect(text).toMatch(/^\S+ আপনার চ্যাটের উত্তর দিয়েছেন:/);
+    expect(text).toContain("Your order ships tomorrow.");
+    expect(text).toContain("কথোপকথন চালিয়ে যেতে এই ইমেলের উত্তর দিন");
+    expect(text).not.toMatch(/replied to your chat|Reply to this email/);
+    expect(String(mail.parsed.html)).toContain("আপনার চ্যাটের উত্তর দিয়েছেন");
+
+    // Without a language from the widget, the mail is in English.
+    const english = sink.received.find((m) => m.recipients.includes("wanda@visitor.test"));
+    expect(english?.parsed.subject).toMatch(/^(Re: )?Website chat #\d+: a reply to your chat$/);
+    expect(english?.parsed.text).toContain("Reply to this email to continue the conversation");
+  });
+
   it("does not mail a reply the visitor has read in the widget", async () => {
     const session = await visitorSession(server, key, {});
     const socket = await VisitorSocket.open(server.url, key, { token: session.body.token });

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { AppContext } from "../../context.ts";
 import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import { attachmentsOfMessages, openAttachment } from "../attachments/service.ts";
+import { escapeHtml } from "../email/display/document.ts";
 import { outgoingMessageId } from "../email/message-id.ts";
 import { composeMail } from "../email/outbound/compose.ts";
 import { type EmailMessage, findMessage, setDelivery } from "../email/outbound/message-store.ts";
@@ -12,6 +13,7 @@ import { createReplyToken } from "../email/reply-token.ts";
 import { rememberMessageId } from "../email/threading.ts";
 import { getInbox, oldestEmailInbox } from "../inboxes/service.ts";
 import { getMember } from "../workspaces/service.ts";
+import { fillWords, mailWordsFor } from "./mail-words.ts";
 import { visitorOfConversation } from "./visitors.ts";
 
 /*
@@ -120,7 +122,7 @@ export async function emailUnreadReply(
       ctx,
       workspaceId,
       message,
-      visitor.email,
+      { address: visitor.email, language: visitor.language },
       { ...inbox, fromName },
       rfcMessageId,
       streams,
@@ -185,7 +187,7 @@ async function buildMail(
   ctx: AppContext,
   ws: string,
   message: EmailMessage,
-  to: string,
+  to: { address: string; language: string | null },
   inbox: { address: string; name: string; fromName: string | null; settings: unknown },
   rfcMessageId: string,
   streams: Readable[],
@@ -209,16 +211,21 @@ async function buildMail(
     conversationId: message.conversation_id,
   });
   const settings = (inbox.settings ?? {}) as { signature?: string };
+  // The mail speaks the visitor's language around the agent's own words.
+  const words = mailWordsFor(to.language);
+  const intro = fillWords(words.intro, { agent: agent?.name.split(/\s+/)[0] || team });
   return composeMail({
     from: { name: agent ? `${agent.name} (${team})` : team, address: inbox.address },
-    to: { name: null, address: to },
-    subject: `${chatInbox.name} #${message.number}`,
+    to: { name: null, address: to.address },
+    subject: fillWords(words.subject, { inbox: chatInbox.name, number: String(message.number) }),
     isReply: threadIds.length > 0,
     messageId: rfcMessageId,
     threadIds,
     replyTo: `${inbox.address.slice(0, at)}+${token}@${inbox.address.slice(at + 1)}`,
-    text: message.body_text,
-    html: message.body_html,
+    text: `${intro}\n\n${message.body_text.replace(/\s+$/, "")}\n\n${words.footer}`,
+    html: message.body_html?.trim()
+      ? `<p>${escapeHtml(intro)}</p>${message.body_html}<p style="color:#6b7280">${escapeHtml(words.footer)}</p>`
+      : null,
     signature: settings.signature ?? "",
     attachments: parts,
     automatic: false,

@@ -53,6 +53,8 @@ export const VisitorInfo = Type.Object({
   first_seen_at: Type.String(),
   last_seen_at: Type.String(),
   read_at: Nullable(Type.String()),
+  /** The language the widget speaks to the visitor (their browser's until it says): mail to them uses it. */
+  language: Nullable(Type.String()),
   context: Type.Object({
     page_url: Type.Optional(Type.String()),
     page_title: Type.Optional(Type.String()),

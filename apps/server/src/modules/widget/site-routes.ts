@@ -241,6 +241,7 @@ export async function widgetSiteRoutes(app: FastifyInstance, ctx: AppContext): P
       const file = await uploadVisitorAttachment(
         ctx,
         widget.workspace_id,
+        visitor.id,
         { filename: part.filename, mimetype: type, file: part.file },
         VISITOR_UPLOAD_MAX_BYTES,
       );

@@ -263,6 +263,13 @@ export class VisitorHub {
         client_id: clientId,
         conversation_id: conn.conversationId,
       });
+    } catch (error) {
+      // A refused message (a file that is not theirs, an empty body) names the message it refuses.
+      if (error instanceof Problem && error.status < 500) {
+        const { code, message, field } = error;
+        return this.#send(conn, { type: "error", code, message, field, client_id: clientId });
+      }
+      throw error;
     } finally {
       conn.inFlight -= 1;
     }

@@ -240,6 +240,7 @@ export async function visitorOfConversation(db: Db, workspaceId: string, convers
       "v.created_at",
       "v.last_seen_at",
       "v.context",
+      "v.language",
       "wc.visitor_read_at",
     ])
     .where("wc.workspace_id", "=", workspaceId)
@@ -258,6 +259,8 @@ export async function visitorOfConversation(db: Db, workspaceId: string, convers
     last_seen_at: iso(row.last_seen_at)!,
     read_at: iso(row.visitor_read_at),
     context: row.context as VisitorContext,
+    /** The language the widget speaks to the visitor, or else their browser's. */
+    language: row.language ?? (row.context as VisitorContext).language ?? null,
   };
 }
 
@@ -275,7 +278,8 @@ export interface VisitorContext {
 /**
  * Records the visitor's current page, language and time zone (from the widget) and their browser and
  * system (from the socket's User-Agent). Anything malformed is dropped rather than refused: it is a
- * hint for agents, and an odd browser must not stop the chat.
+ * hint for agents, and an odd browser must not stop the chat. The language the widget chose to speak
+ * (`widget_language`) is kept on its own, for the mail that continues the chat.
  */
 export async function setVisitorContext(
   ctx: AppContext,
@@ -293,9 +297,13 @@ export async function setVisitorContext(
     context.language = input.language.slice(0, 35);
   }
   if (typeof input.time_zone === "string" && isTimeZone(input.time_zone)) context.time_zone = input.time_zone;
+  const language =
+    typeof input.widget_language === "string" && /^[a-z]{2,3}$/.test(input.widget_language)
+      ? input.widget_language
+      : undefined;
   await ctx.db
     .updateTable("widget_visitors")
-    .set({ context: JSON.stringify(context), last_seen_at: ctx.now() })
+    .set({ context: JSON.stringify(context), last_seen_at: ctx.now(), ...(language ? { language } : {}) })
     .where("workspace_id", "=", visitor.workspaceId)
     .where("id", "=", visitor.id)
     .execute();

@@ -42,6 +42,8 @@ export const SETTINGS_NAV: SettingsNavEntry[] = [
   { to: "/settings/tokens", label: "API tokens", section: "You", hiddenFor: ["viewer"] },
   { to: "/settings/webhooks", label: "Webhooks", section: "Workspace", admin: true },
   { to: "/settings/widget", label: "Chat widget", section: "Channels", admin: true },
+  { to: "/settings/billing", label: "Billing", section: "Customers", admin: true },
+  { to: "/settings/health", label: "Customer health", section: "Customers", admin: true },
 ];
 
 const SECTIONS: SettingsNavEntry["section"][] = ["You", "Workspace", "Channels", "Customers"];

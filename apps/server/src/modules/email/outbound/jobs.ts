@@ -42,6 +42,8 @@ async function onWorkspaceEvent(ctx: AppContext, event: WorkspaceEvent): Promise
   const id = event.data.id;
   const kind = event.data.kind;
   if (typeof id !== "string" || (kind !== "outgoing" && kind !== "incoming")) return;
+  // A chat or API message needs no email work (events that do not say their channel are looked up).
+  if (typeof event.data.channel === "string" && event.data.channel !== "email") return;
   try {
     const message = await findMessage(ctx.db, event.workspace_id, id);
     if (message?.channel !== "email") return;
