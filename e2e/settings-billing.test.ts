@@ -64,9 +64,12 @@ describe.skipIf(!hasChromium)("billing and customer-health settings in Chromium"
     expect(await key.getAttribute("type")).toBe("password");
     await key.fill("sk_test_51FakeKeyForE2e9876");
     await page.getByLabel("Webhook signing secret").fill("whsec_FakeSigningSecret42");
+    // An edit to the payment rules, not saved yet, survives connecting Stripe above it.
+    await page.getByLabel("Grace period (days)").fill("10");
     await page.getByRole("button", { name: "Connect Stripe" }).click();
     await page.getByText("Set, ending in 9876. Leave empty to keep it.").waitFor();
     expect(await key.inputValue()).toBe("");
+    expect(await page.getByLabel("Grace period (days)").inputValue()).toBe("10");
     const webhookUrl = `${app.server.url}/api/v1/billing/stripe/webhook/${app.workspace.workspaceId}`;
     expect(await page.getByLabel("Webhook URL").inputValue()).toBe(webhookUrl);
     await page.getByRole("button", { name: "Copy URL" }).click();
@@ -74,7 +77,6 @@ describe.skipIf(!hasChromium)("billing and customer-health settings in Chromium"
 
     // The payment rules: a grace of 10 days, then pause; sender and inbox from pickers.
     const rules = page.locator("form", { has: page.getByRole("button", { name: "Save payment rules" }) });
-    await page.getByLabel("Grace period (days)").fill("10");
     await page.getByLabel("After the grace period").selectOption("pause");
     await page.getByLabel("Reminders are sent by").selectOption({ label: `Olu Owner (${ownerEmail})` });
     await page.getByLabel("Replies to reminders arrive in").selectOption({ label: "Support" });

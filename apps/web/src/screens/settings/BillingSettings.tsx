@@ -229,8 +229,9 @@ function Dunning({ billing, onSaved }: { billing: Billing; onSaved: (b: Billing)
   });
   const [values, setValues] = useState(initial);
   const set = (change: Partial<ReturnType<typeof initial>>) => setValues((old) => ({ ...old, ...change }));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload only when the saved settings change
-  useEffect(() => setValues(initial()), [billing]);
+  // Reload only when these saved rules change: saving the Stripe keys above keeps unsaved edits here.
+  const saved = JSON.stringify(initial());
+  useEffect(() => setValues(JSON.parse(saved)), [saved]);
   const form = useSubmit(DUNNING_FIELDS);
   const reminderError = REMINDER_FIELDS.map(form.fieldError).find(Boolean);
 
