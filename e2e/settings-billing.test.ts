@@ -123,9 +123,9 @@ describe.skipIf(!hasChromium)("billing and customer-health settings in Chromium"
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchErrors(page);
-    await signIn(page, app, ownerEmail, "/settings/billing");
-    const nav = page.getByRole("navigation", { name: "Settings" });
-    await nav.getByRole("link", { name: "Customer health" }).click();
+    // The health screen points owners and admins at the score's settings.
+    await signIn(page, app, ownerEmail, "/success");
+    await page.getByRole("link", { name: "Settings → Customer health" }).click();
     await page.waitForURL(/\/settings\/health$/);
 
     await page.getByLabel("Long waits", { exact: true }).fill("2");

@@ -72,6 +72,8 @@ describe.skipIf(!hasChromium)("customer success in Chromium", () => {
     await atRisk.getByText("Umbrella").waitFor();
     await atRisk.getByText("No product usage in 30 days").waitFor();
     await atRisk.getByText("Using 2 of 20 seats").waitFor();
+    // The score's settings are for owners and admins: an agent is not pointed at them.
+    expect(await page.getByRole("link", { name: "Settings → Customer health" }).count()).toBe(0);
     await screenshot(page, "success-at-risk");
 
     await page.getByRole("link", { name: "Upsell prospect" }).click();

@@ -1,5 +1,8 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { useState } from "react";
+import { useSession } from "../../api/session.ts";
+import { isAdminRole } from "../settings/SettingsShell.tsx";
 import { FLAG_LABEL, type Flag, flaggedCompanies, formatMrr } from "./api.ts";
 import { HealthScore, Reasons } from "./HealthParts.tsx";
 import "./success.css";
@@ -21,10 +24,17 @@ export function SuccessScreen() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const companies = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const admin = isAdminRole(useSession().workspace.role);
 
   return (
     <main className="success" aria-labelledby="success-title">
       <h1 id="success-title">Customer health</h1>
+      {admin && (
+        <p className="hint">
+          The score's weights, thresholds and plans are in{" "}
+          <Link to="/settings/health">Settings → Customer health</Link>.
+        </p>
+      )}
       <nav className="success-tabs" aria-label="Flags">
         {FLAGS.map((f) => (
           <a
