@@ -66,11 +66,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       if (closed) return;
       closed = true;
-      await app?.close();
+      await closeWeb(app);
       for (const shutdown of moduleShutdowns) await shutdown(ctx);
       await jobs.stop();
       await events.stop();
       await database.close();
     },
   };
+}
+
+/** How long in-flight requests get to finish when the server stops; then their sockets are closed. */
+const DRAIN_MS = 5_000;
+
+/**
+ * Stops accepting connections and lets in-flight requests finish, but not for ever: a socket the
+ * client keeps open mid-request would otherwise hold the shutdown until Node's request timeouts.
+ */
+async function closeWeb(app: FastifyInstance | undefined): Promise<void> {
+  if (!app) return;
+  const force = setTimeout(() => app.server.closeAllConnections(), DRAIN_MS);
+  force.unref();
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(force);
+  }
 }
