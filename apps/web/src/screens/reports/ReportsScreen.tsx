@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { type ReactNode, useMemo } from "react";
 import type { Static } from "typebox";
@@ -36,6 +36,8 @@ function useReport<T>(path: string, params: Record<string, string | undefined>) 
     queryKey: ["reports", path, params],
     queryFn: ({ signal }) => api<T>(`${path}${query(params)}`, { signal }),
     staleTime: 60_000,
+    // A changed filter keeps the previous figures on screen until the new ones arrive, instead of blanking the section.
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -551,7 +553,7 @@ function CommentsSection({ search }: { search: ReportSearch }) {
       {comments.data?.data.length === 0 && (
         <p className="hint">No comments or okay/bad ratings in this range.</p>
       )}
-      <ul className="comments" aria-label="Comments">
+      <ul className="comments" aria-label="Comments" aria-busy={comments.isPlaceholderData}>
         {comments.data?.data.map((c) => (
           <li key={c.survey_id} className={`comment comment-${c.rating}`}>
             <div className="comment-meta">
