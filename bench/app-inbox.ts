@@ -1,7 +1,8 @@
 // The agent app's benchmark: the first download's size, and how long the inbox takes to show its
 // first 50 conversations in Chromium, beside a static page of the same 50 rows from the same server.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { loadConfig } from "../apps/server/src/config.ts";
 import { buildApp } from "../apps/server/src/app.ts";
@@ -144,7 +145,7 @@ async function appInbox(ctx: BenchContext, kind: Kind): Promise<Section[]> {
         await fresh.close();
       }
     }
-    if (process.env.BENCH_APP_TRACE) await printWaterfall(context, inboxUrl, progress);
+    if (process.env.BENCH_APP_TRACE) await printWaterfall(browser, context, inboxUrl, progress);
     await context.close();
 
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -234,9 +235,34 @@ async function timeToRows(context: BrowserContext, target: string): Promise<numb
   }
 }
 
-/** With BENCH_APP_TRACE set: when each request of one inbox visit started and ended, to see what waits. */
-async function printWaterfall(context: BrowserContext, target: string, progress: (line: string) => void) {
+/**
+ * With BENCH_APP_TRACE set: when each request of one inbox visit started and ended, to see what
+ * waits, and what the renderer's main thread spent its time on until the rows showed.
+ */
+async function printWaterfall(
+  browser: Browser,
+  context: BrowserContext,
+  target: string,
+  progress: (line: string) => void,
+) {
   const page = await context.newPage();
+  // With BENCH_APP_TRACE_DIR as well: the trace and a JavaScript CPU profile, for Chromium's DevTools.
+  const saveTo = process.env.BENCH_APP_TRACE_DIR;
+  const cdp = saveTo ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
+  await browser.startTracing(page, {
+    categories: [
+      "toplevel",
+      "devtools.timeline",
+      "disabled-by-default-devtools.timeline",
+      "blink.user_timing",
+      "v8.execute",
+    ],
+  });
   try {
     const shownAt = await (async () => {
       await page.goto(target, { waitUntil: "commit" });
@@ -248,20 +274,76 @@ async function printWaterfall(context: BrowserContext, target: string, progress:
       return (await handle.jsonValue()) as number;
     })();
     const entries = await page.evaluate(() =>
-      performance
-        .getEntriesByType("resource")
-        .map((e) => ({
-          name: e.name.replace(location.origin, ""),
-          start: e.startTime,
-          end: (e as PerformanceResourceTiming).responseEnd,
-        })),
+      performance.getEntriesByType("resource").map((e) => ({
+        name: e.name.replace(location.origin, ""),
+        start: e.startTime,
+        end: (e as PerformanceResourceTiming).responseEnd,
+      })),
     );
     for (const e of entries)
       progress(`${e.start.toFixed(0).padStart(6)} → ${e.end.toFixed(0).padStart(6)} ms  ${e.name}`);
     progress(`rows shown at ${shownAt.toFixed(0)} ms`);
+    const raw = (await browser.stopTracing()).toString("utf8");
+    if (cdp && saveTo) {
+      const { profile } = await cdp.send("Profiler.stop");
+      mkdirSync(saveTo, { recursive: true });
+      writeFileSync(path.join(saveTo, "inbox.cpuprofile"), JSON.stringify(profile));
+      writeFileSync(path.join(saveTo, "inbox-trace.json"), raw);
+      progress(`wrote inbox.cpuprofile and inbox-trace.json to ${saveTo}`);
+    }
+    const trace = JSON.parse(raw) as { traceEvents: TraceEvent[] };
+    for (const line of mainThreadTime(trace.traceEvents, shownAt)) progress(line);
   } finally {
     await page.close();
   }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  pid: number;
+  args?: { data?: { url?: string; documentLoaderURL?: string } };
+}
+
+/**
+ * What the renderer's main thread spent its time on from navigation start until the rows showed:
+ * each trace event's own time (its duration less that of the events nested in it), summed by name,
+ * with script events named by their file.
+ */
+function mainThreadTime(events: TraceEvent[], shownAt: number): string[] {
+  const navigation = events.find(
+    (e) =>
+      e.name === "navigationStart" && (e.args?.data as { documentLoaderURL?: string })?.documentLoaderURL,
+  );
+  if (!navigation) return ["(no navigation in the trace)"];
+  const start = navigation.ts;
+  const end = start + shownAt * 1000;
+  const onMain = events
+    .filter(
+      (e) =>
+        e.ph === "X" && e.pid === navigation.pid && e.tid === navigation.tid && e.ts >= start && e.ts <= end,
+    )
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const own = new Map<string, number>();
+  const open: { name: string; end: number }[] = [];
+  for (const e of onMain) {
+    const duration = e.dur ?? 0;
+    while (open.length && open[open.length - 1].end <= e.ts) open.pop();
+    const parent = open[open.length - 1];
+    if (parent) own.set(parent.name, (own.get(parent.name) ?? 0) - duration);
+    const script = e.args?.data?.url ?? "";
+    const name = script ? `${e.name} ${script.slice(script.lastIndexOf("/") + 1)}` : e.name;
+    own.set(name, (own.get(name) ?? 0) + duration);
+    open.push({ name, end: e.ts + duration });
+  }
+  const busy = [...own.values()].reduce((sum, micros) => sum + micros, 0);
+  const lines = [`main thread busy ${(busy / 1000).toFixed(0)} ms of ${shownAt.toFixed(0)} ms:`];
+  for (const [name, micros] of [...own].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    lines.push(`  ${(micros / 1000).toFixed(1).padStart(7)} ms  ${name}`);
+  return lines;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -45,6 +45,15 @@ function render() {
   );
 }
 
+// The first screen's route is resolved (session, the list's first page) before React renders, so
+// the first render already draws the screen: one render at normal priority, not an empty shell and
+// then a synchronous re-render with every effect run before the browser may paint.
+const firstLoad = router.load().catch(() => {
+  // The router keeps the error in its state; the error screen shows it once rendered.
+});
 // main.tsx runs async, so with a warm cache this can arrive before the page has been parsed.
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render, { once: true });
-else render();
+const parsed =
+  document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }))
+    : Promise.resolve();
+void Promise.all([firstLoad, parsed]).then(render);

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useRouter } from "@tanstack/react-router";
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { elementScroll, type Virtualizer, useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { listQuery, rowsOf } from "../api/conversations.ts";
 import { contactName, contactQuery, useAgents, useInboxes, useTargetMinutes } from "../api/directory.ts";
@@ -12,6 +12,41 @@ import { ConversationRow, ROW_HEIGHT } from "./ConversationRow.tsx";
 
 /** More rows are fetched when the viewport comes this close to the end of what is loaded. */
 const PREFETCH_ROWS = 30;
+
+/**
+ * The list's size as the ResizeObserver reports it. The library's own observer also reads the size
+ * at once, which forces a layout in the middle of React's commit of the first rows (a third of that
+ * commit's time); the observer's first report arrives after the browser's own layout instead, and
+ * until then initialRect stands.
+ */
+function observeSizeAfterLayout(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  report: (rect: { width: number; height: number }) => void,
+): (() => void) | undefined {
+  const element = instance.scrollElement;
+  if (!element) return;
+  const observer = new ResizeObserver(([entry]) => {
+    const box = entry?.borderBoxSize?.[0];
+    if (box) report({ width: Math.round(box.inlineSize), height: Math.round(box.blockSize) });
+  });
+  observer.observe(element, { box: "border-box" });
+  return () => observer.disconnect();
+}
+
+const scrolledLists = new WeakSet<Element>();
+
+/**
+ * The library scrolls a new list to its initial offset, 0, where a new element already is; that
+ * write would force a layout in the same commit. Every later scroll goes through as usual.
+ */
+const scrollUnlessFresh: typeof elementScroll<HTMLDivElement> = (offset, options, instance) => {
+  const element = instance.scrollElement;
+  if (element && !scrolledLists.has(element)) {
+    scrolledLists.add(element);
+    if (offset === 0 && !options.adjustments) return;
+  }
+  elementScroll(offset, options, instance);
+};
 
 export function ConversationList({
   search,
@@ -71,6 +106,8 @@ export function ConversationList({
     initialRect: { width: 0, height: window.innerHeight },
     overscan: 8,
     getItemKey: (index) => rows[index]?.id ?? index,
+    observeElementRect: observeSizeAfterLayout,
+    scrollToFn: scrollUnlessFresh,
   });
   const items = virtualizer.getVirtualItems();
   const lastVisible = items.length ? items[items.length - 1].index : -1;
