@@ -246,9 +246,10 @@ async function printWaterfall(
   progress: (line: string) => void,
 ) {
   const page = await context.newPage();
-  // With BENCH_APP_TRACE_DIR as well: the trace and a JavaScript CPU profile, for Chromium's DevTools.
+  // With BENCH_APP_TRACE_DIR as well: the trace, for Chromium's DevTools; with BENCH_APP_CPU_PROFILE
+  // also a sampled JavaScript profile (which slows the page down by a third).
   const saveTo = process.env.BENCH_APP_TRACE_DIR;
-  const cdp = saveTo ? await context.newCDPSession(page) : null;
+  const cdp = saveTo && process.env.BENCH_APP_CPU_PROFILE ? await context.newCDPSession(page) : null;
   if (cdp) {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -284,12 +285,14 @@ async function printWaterfall(
       progress(`${e.start.toFixed(0).padStart(6)} → ${e.end.toFixed(0).padStart(6)} ms  ${e.name}`);
     progress(`rows shown at ${shownAt.toFixed(0)} ms`);
     const raw = (await browser.stopTracing()).toString("utf8");
-    if (cdp && saveTo) {
-      const { profile } = await cdp.send("Profiler.stop");
+    if (saveTo) {
       mkdirSync(saveTo, { recursive: true });
-      writeFileSync(path.join(saveTo, "inbox.cpuprofile"), JSON.stringify(profile));
       writeFileSync(path.join(saveTo, "inbox-trace.json"), raw);
-      progress(`wrote inbox.cpuprofile and inbox-trace.json to ${saveTo}`);
+      if (cdp) {
+        const { profile } = await cdp.send("Profiler.stop");
+        writeFileSync(path.join(saveTo, "inbox.cpuprofile"), JSON.stringify(profile));
+      }
+      progress(`wrote the inbox's trace${cdp ? " and CPU profile" : ""} to ${saveTo}`);
     }
     const trace = JSON.parse(raw) as { traceEvents: TraceEvent[] };
     for (const line of mainThreadTime(trace.traceEvents, shownAt)) progress(line);
@@ -330,7 +333,8 @@ function mainThreadTime(events: TraceEvent[], shownAt: number): string[] {
   const own = new Map<string, number>();
   const open: { name: string; end: number }[] = [];
   for (const e of onMain) {
-    const duration = e.dur ?? 0;
+    // An event still running when the rows showed counts only up to then.
+    const duration = Math.min(e.ts + (e.dur ?? 0), end) - e.ts;
     while (open.length && open[open.length - 1].end <= e.ts) open.pop();
     const parent = open[open.length - 1];
     if (parent) own.set(parent.name, (own.get(parent.name) ?? 0) - duration);

@@ -13,6 +13,11 @@ export function storedTheme(): ThemeChoice {
 export function applyTheme(choice: ThemeChoice): void {
   if (choice === "system") delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = choice;
+}
+
+/** The agent picked a theme: shown at once and kept for the next visit. */
+export function chooseTheme(choice: ThemeChoice): void {
+  applyTheme(choice);
   writeJson(KEY, choice === "system" ? null : choice);
 }
 

@@ -12,7 +12,7 @@ import {
   SignOutIcon,
   SunIcon,
 } from "../components/icons.tsx";
-import { applyTheme, nextTheme, storedTheme, type ThemeChoice } from "../lib/theme.ts";
+import { chooseTheme, nextTheme, storedTheme, type ThemeChoice } from "../lib/theme.ts";
 import { DEFAULT_SEARCH } from "../lib/views.ts";
 import { type EventStream, useStreamStatus } from "../realtime/stream.ts";
 import { SearchBox } from "./SearchBox.tsx";
@@ -28,7 +28,7 @@ export function Header({ stream, onHelp }: { stream: EventStream | undefined; on
 
   function cycleTheme() {
     const next = nextTheme(theme);
-    applyTheme(next);
+    chooseTheme(next);
     setTheme(next);
   }
 
