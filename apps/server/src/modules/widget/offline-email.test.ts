@@ -200,4 +200,30 @@ describe.each(databaseKinds)("a chat continued by email on %s", (kind) => {
     offlineEmail.graceSeconds = 0;
     socket.close();
   });
+
+  it("mails a chat reply once, however often its job runs again", async () => {
+    await visitorLeaves("once@visitor.test", "Do you have an EU region?");
+    const list = await acme.as.agent.get(`/api/v1/conversations?inbox_id=${chatInboxId}&limit=10`);
+    const conversation = list.body.data.find((c: { preview: string }) => c.preview.includes("EU region"));
+    const reply = await acme.as.agent.post(`/api/v1/conversations/${conversation.id}/messages`, {
+      kind: "outgoing",
+      body_text: "Yes, in Frankfurt.",
+    });
+    const mailed = () => sink.received.filter((m) => m.recipients.includes("once@visitor.test"));
+    await eventually(async () => mailed().length === 1);
+    // A retried or duplicated job finds the send already settled and only restates it on the message.
+    for (let run = 0; run < 2; run++) {
+      await emailUnreadReply(
+        server.ctx,
+        { workspace_id: acme.workspaceId, message_id: reply.body.id },
+        { retryCount: run + 1 },
+      );
+    }
+    expect(mailed()).toHaveLength(1);
+    const page = await acme.as.agent.get(`/api/v1/conversations/${conversation.id}/messages?limit=50`);
+    const message = page.body.data.find((m: { id: string }) => m.id === reply.body.id);
+    expect(message.delivery_state).toBe("sent");
+    expect(message.metadata.emailed_to).toBe("once@visitor.test");
+    expect(message.metadata.email.message_id).toBe(String(mailed()[0].parsed.messageId));
+  });
 });

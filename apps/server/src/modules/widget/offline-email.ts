@@ -1,16 +1,9 @@
-import type { Readable } from "node:stream";
 import type { AppContext } from "../../context.ts";
 import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
-import { attachmentsOfMessages, openAttachment } from "../attachments/service.ts";
 import { escapeHtml } from "../email/display/document.ts";
-import { outgoingMessageId } from "../email/message-id.ts";
-import { composeMail } from "../email/outbound/compose.ts";
-import { type EmailMessage, findMessage, setDelivery } from "../email/outbound/message-store.ts";
-import { claimDelivery, findDelivery, settleDelivery, threadMessageIds } from "../email/outbound/queries.ts";
-import { getEmailInbox, smtpTargetOf } from "../email/outbound/smtp-settings.ts";
-import { describeFailure, outboxDirectory, SEND_DEADLINE_MS, sendMail } from "../email/outbound/transport.ts";
-import { createReplyToken } from "../email/reply-token.ts";
-import { rememberMessageId } from "../email/threading.ts";
+import { type MessageMail, type SendingInbox, sendMessageOnce } from "../email/outbound/delivery.ts";
+import { type EmailMessage, findMessage } from "../email/outbound/message-store.ts";
+import { SEND_DEADLINE_MS } from "../email/outbound/transport.ts";
 import { getInbox, oldestEmailInbox } from "../inboxes/service.ts";
 import { getMember } from "../workspaces/service.ts";
 import { fillWords, mailWordsFor } from "./mail-words.ts";
@@ -29,6 +22,8 @@ export const OFFLINE_EMAIL_QUEUE = "widget-offline-email";
 /** How long a reply waits for the visitor to read it in the widget. Tests set it to 0. */
 export const offlineEmail = { graceSeconds: 60 };
 
+const RETRY_LIMIT = 8;
+
 interface OfflineEmailJob {
   workspace_id: string;
   message_id: string;
@@ -38,7 +33,7 @@ export function defineWidgetJobs(ctx: AppContext): void {
   ctx.jobs.define<OfflineEmailJob>(
     OFFLINE_EMAIL_QUEUE,
     {
-      retryLimit: 8,
+      retryLimit: RETRY_LIMIT,
       retryDelay: 60,
       retryBackoff: true,
       expireInSeconds: Math.ceil((2 * SEND_DEADLINE_MS) / 1000),
@@ -72,7 +67,7 @@ async function onEvent(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
 
 /**
  * The job: mails one agent reply unless the visitor read it in the meantime. Sent at most once,
- * through the email channel's send-once claim on the message.
+ * through the email channel's send-once delivery of conversation messages.
  */
 export async function emailUnreadReply(
   ctx: AppContext,
@@ -83,7 +78,8 @@ export async function emailUnreadReply(
   const message = await findMessage(ctx.db, workspaceId, job.message_id);
   if (message?.kind !== "outgoing" || message.channel !== "chat" || !message.author_agent_id) return;
   const visitor = await visitorOfConversation(ctx.db, workspaceId, message.conversation_id);
-  if (!visitor?.email) return;
+  const email = visitor?.email;
+  if (!email) return;
   if (visitor.read_at && new Date(visitor.read_at) >= new Date(message.created_at)) return;
   // The workspace's oldest email inbox carries chat replies by email; without one the reply waits.
   const inboxId = (await oldestEmailInbox(ctx.db, workspaceId))?.id;
@@ -91,143 +87,50 @@ export async function emailUnreadReply(
     ctx.log.info({ messageId: message.id }, "widget: no email inbox to continue an offline chat from");
     return;
   }
-  const inbox = await getEmailInbox(ctx.db, workspaceId, inboxId);
-  const host = inbox.address.split("@")[1];
-  const rfcMessageId = outgoingMessageId(
-    ctx.config.secret,
-    { workspaceId, conversationId: message.conversation_id, messageId: message.id },
-    host,
-  );
-  const now = ctx.now();
-  const staleBefore = new Date(now.getTime() - 2 * SEND_DEADLINE_MS - 60_000);
-  const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
-  if (claim.outcome === "final") return;
-  if (claim.outcome === "busy") throw new Error("another attempt is mailing this chat reply right now");
-  if (claim.outcome === "abandoned") {
-    // Whether the abandoned attempt reached the server is unknown; never risk a second copy.
-    await settleDelivery(ctx.db, workspaceId, message.id, {
-      state: "failed",
-      at: now,
-      error: "stopped while sending",
-      claimedBefore: staleBefore,
-    });
-    return;
-  }
-
-  const streams: Readable[] = [];
-  let sent: { mode: "smtp" | "outbox"; response: string };
-  try {
-    const { target, fromName } = await smtpTargetOf(ctx, workspaceId, inbox.id);
-    const mail = await buildMail(
-      ctx,
-      workspaceId,
-      message,
-      { address: visitor.email, language: visitor.language },
-      { ...inbox, fromName },
-      rfcMessageId,
-      streams,
-    );
-    sent = await sendMail(target, outboxDirectory(ctx.config.dataDir), mail);
-  } catch (error) {
-    const failure = describeFailure(error);
-    const last = failure.permanent || meta.retryCount >= 8;
-    await settleDelivery(ctx.db, workspaceId, message.id, {
-      state: last ? "failed" : "retry",
-      at: ctx.now(),
-      error: failure.reason,
-    });
-    if (last) {
-      await markMessage(ctx, workspaceId, message, "failed", failure.reason, {});
-      return;
-    }
-    throw error;
-  } finally {
-    for (const stream of streams) stream.destroy();
-  }
-
-  await settleDelivery(ctx.db, workspaceId, message.id, {
-    state: "sent",
-    at: ctx.now(),
-    transport: sent.mode,
-    response: sent.response,
-  });
-  await rememberMessageId(ctx.db, {
-    workspaceId,
-    messageIdHeader: rfcMessageId,
-    conversationId: message.conversation_id,
-    messageId: message.id,
-    direction: "outgoing",
-    participants: [visitor.email],
-  });
-  const delivery = await findDelivery(ctx.db, workspaceId, message.id);
-  await markMessage(ctx, workspaceId, message, "sent", null, {
-    emailed_to: visitor.email,
-    email: { message_id: rfcMessageId, transport: sent.mode, sent_at: delivery?.finished_at ?? null },
+  await sendMessageOnce(ctx, workspaceId, message, {
+    inboxId,
+    retryCount: meta.retryCount,
+    retryLimit: RETRY_LIMIT,
+    // The reply was delivered in the chat; only a mail that finally failed is worth showing.
+    showRetries: false,
+    sentFacts: { emailed_to: email },
+    write: (inbox, continuesThread) =>
+      offlineReply(
+        ctx,
+        workspaceId,
+        message,
+        { address: email, language: visitor.language },
+        inbox,
+        continuesThread,
+      ),
   });
 }
 
-/** The agent sees that the reply went out by email (or why it could not). */
-async function markMessage(
-  ctx: AppContext,
-  workspaceId: string,
-  message: EmailMessage,
-  state: "sent" | "failed",
-  error: string | null,
-  metadata: Record<string, unknown>,
-): Promise<void> {
-  await setDelivery(ctx.db, workspaceId, message.id, { state, error, metadata });
-  await ctx.events.publish(workspaceId, "message.updated", {
-    id: message.id,
-    conversation_id: message.conversation_id,
-    delivery_state: state,
-  });
-}
-
-async function buildMail(
+/** The agent's words, framed in the visitor's language, from the agent and the team. */
+async function offlineReply(
   ctx: AppContext,
   ws: string,
   message: EmailMessage,
   to: { address: string; language: string | null },
-  inbox: { address: string; name: string; fromName: string | null; settings: unknown },
-  rfcMessageId: string,
-  streams: Readable[],
-) {
+  inbox: SendingInbox,
+  continuesThread: boolean,
+): Promise<MessageMail> {
   const chatInbox = await getInbox(ctx.db, ws, message.inbox_id);
   const agent = message.author_agent_id ? await getMember(ctx.db, ws, message.author_agent_id) : undefined;
   const team = inbox.fromName ?? inbox.name;
-  const threadIds = (await threadMessageIds(ctx.db, ws, message.conversation_id)).filter(
-    (id) => `<${id}>` !== rfcMessageId,
-  );
-  const attachments = (await attachmentsOfMessages(ctx.db, ws, [message.id])).get(message.id) ?? [];
-  const parts = [];
-  for (const attachment of attachments) {
-    const { stream } = await openAttachment(ctx, ws, attachment.id);
-    streams.push(stream);
-    parts.push({ filename: attachment.filename, contentType: attachment.content_type, content: stream });
-  }
-  const at = inbox.address.lastIndexOf("@");
-  const token = createReplyToken(ctx.config.secret, {
-    workspaceId: ws,
-    conversationId: message.conversation_id,
-  });
   const settings = (inbox.settings ?? {}) as { signature?: string };
-  // The mail speaks the visitor's language around the agent's own words.
   const words = mailWordsFor(to.language);
   const intro = fillWords(words.intro, { agent: agent?.name.split(/\s+/)[0] || team });
-  return composeMail({
-    from: { name: agent ? `${agent.name} (${team})` : team, address: inbox.address },
+  return {
+    fromName: agent ? `${agent.name} (${team})` : team,
     to: { name: null, address: to.address },
     subject: fillWords(words.subject, { inbox: chatInbox.name, number: String(message.number) }),
-    isReply: threadIds.length > 0,
-    messageId: rfcMessageId,
-    threadIds,
-    replyTo: `${inbox.address.slice(0, at)}+${token}@${inbox.address.slice(at + 1)}`,
+    isReply: continuesThread,
     text: `${intro}\n\n${message.body_text.replace(/\s+$/, "")}\n\n${words.footer}`,
     html: message.body_html?.trim()
       ? `<p>${escapeHtml(intro)}</p>${message.body_html}<p style="color:#6b7280">${escapeHtml(words.footer)}</p>`
       : null,
     signature: settings.signature ?? "",
-    attachments: parts,
     automatic: false,
-  });
+  };
 }

@@ -36,12 +36,48 @@ const ABANDONED_REASON =
   "Keepwell stopped while sending this reply, so it may or may not have reached the customer. " +
   "It was not sent again, to avoid a duplicate; send it again if needed.";
 
-class PermanentFailure extends Error {}
+/** A message that can never go out this way (no address, no sending inbox): failed at once, not retried. */
+export class UndeliverableMessage extends Error {}
+
+/** The inbox a message is mailed from, with the name its sender shows. */
+export interface SendingInbox {
+  id: string;
+  name: string;
+  address: string;
+  settings: unknown;
+  fromName: string | null;
+}
+
+/** What one attempt mails, written fresh for each attempt (the agent may have fixed a setting). */
+export interface MessageMail {
+  to: { name: string | null; address: string };
+  fromName: string;
+  subject: string;
+  /** Whether the subject reads as a reply. */
+  isReply: boolean;
+  text: string;
+  html: string | null;
+  signature: string;
+  automatic: boolean;
+}
+
+export interface SendOnce {
+  /** The email inbox it goes out from; the conversation's own for an email reply. */
+  inboxId: string | null;
+  retryCount: number;
+  retryLimit: number;
+  /** Writes the mail; `continuesThread` says whether the conversation already has mail to follow. */
+  write: (inbox: SendingInbox, continuesThread: boolean) => Promise<MessageMail>;
+  /** While retries remain, the message shows "queued" with the latest reason (an email reply does). */
+  showRetries: boolean;
+  /** Facts kept on the message once it was mailed, beside the email's own. */
+  sentFacts?: Record<string, unknown>;
+}
 
 /**
- * The job. A message is sent at most once: the send-once claim (queries.ts) is taken before any
- * server is contacted; a failure that certainly sent nothing releases it for the next retry; the
- * last retry, or a permanent refusal, marks the message failed with the server's reason.
+ * The email channel's replies. A message is sent at most once: the send-once claim (queries.ts) is
+ * taken before any server is contacted; a failure that certainly sent nothing releases it for the
+ * next retry; the last retry, or a permanent refusal, marks the message failed with the reason.
  */
 export async function deliverMessage(
   ctx: AppContext,
@@ -52,8 +88,29 @@ export async function deliverMessage(
   const message = await findMessage(ctx.db, workspaceId, job.message_id);
   if (message?.kind !== "outgoing" || message.channel !== "email") return;
   if (message.delivery_state !== "queued") return;
+  await sendMessageOnce(ctx, workspaceId, message, {
+    inboxId: message.inbox_id,
+    retryCount: meta.retryCount,
+    retryLimit: sendRetry.limit,
+    showRetries: true,
+    write: (inbox, continuesThread) => emailReply(ctx, workspaceId, message, inbox, continuesThread),
+  });
+}
 
-  const inbox = await getEmailInbox(ctx.db, workspaceId, message.inbox_id).catch(() => null);
+/**
+ * Mails one conversation message at most once, with our Message-ID, the conversation's thread and
+ * a reply token, whatever its channel (a chat reply to a visitor who left goes out this way too).
+ * Throws while retries remain, so the caller's job runs again.
+ */
+export async function sendMessageOnce(
+  ctx: AppContext,
+  workspaceId: string,
+  message: EmailMessage,
+  send: SendOnce,
+): Promise<void> {
+  const inbox = send.inboxId
+    ? await getEmailInbox(ctx.db, workspaceId, send.inboxId).catch(() => null)
+    : null;
   const host = inbox?.address.split("@")[1] ?? new URL(ctx.config.baseUrl).hostname;
   const rfcMessageId = outgoingMessageId(
     ctx.config.secret,
@@ -63,7 +120,7 @@ export async function deliverMessage(
   const now = ctx.now();
   const staleBefore = new Date(now.getTime() - ABANDONED_AFTER_MS);
   const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
-  if (claim.outcome === "final") return reconcile(ctx, workspaceId, message);
+  if (claim.outcome === "final") return reconcile(ctx, workspaceId, message, send.sentFacts);
   if (claim.outcome === "busy") throw new Error("another attempt is sending this message right now");
   if (claim.outcome === "abandoned") {
     await settleDelivery(ctx.db, workspaceId, message.id, {
@@ -72,30 +129,40 @@ export async function deliverMessage(
       error: ABANDONED_REASON,
       claimedBefore: staleBefore,
     });
-    return reconcile(ctx, workspaceId, message);
+    return reconcile(ctx, workspaceId, message, send.sentFacts);
   }
 
   let sent: { mode: "smtp" | "outbox"; response: string; recipient: string };
   const streams: Readable[] = [];
   try {
-    if (!inbox) throw new PermanentFailure("the inbox of this conversation no longer sends email");
+    if (!inbox) throw new UndeliverableMessage("the inbox of this conversation no longer sends email");
     const { target, fromName } = await smtpTargetOf(ctx, workspaceId, inbox.id);
-    const mail = await buildMail(ctx, workspaceId, message, { ...inbox, fromName }, rfcMessageId, streams);
+    const mail = await buildMail(
+      ctx,
+      workspaceId,
+      message,
+      { ...inbox, fromName },
+      rfcMessageId,
+      send,
+      streams,
+    );
     const result = await sendMail(target, outboxDirectory(ctx.config.dataDir), mail.options);
     sent = { ...result, recipient: mail.recipient };
   } catch (error) {
     const failure =
-      error instanceof PermanentFailure ? { reason: error.message, permanent: true } : describeFailure(error);
-    const last = failure.permanent || meta.retryCount >= sendRetry.limit;
+      error instanceof UndeliverableMessage
+        ? { reason: error.message, permanent: true }
+        : describeFailure(error);
+    const last = failure.permanent || send.retryCount >= send.retryLimit;
     await settleDelivery(ctx.db, workspaceId, message.id, {
       state: last ? "failed" : "retry",
       at: ctx.now(),
       error: failure.reason,
     });
-    // While retries remain the message stays queued, with the latest reason visible.
-    await markMessage(ctx, workspaceId, message, last ? "failed" : "queued", failure.reason);
+    if (last) await markMessage(ctx, workspaceId, message, "failed", failure.reason);
+    else if (send.showRetries) await markMessage(ctx, workspaceId, message, "queued", failure.reason);
     if (!last) throw error;
-    ctx.log.warn({ messageId: message.id, reason: failure.reason }, "email reply failed");
+    ctx.log.warn({ messageId: message.id, reason: failure.reason }, "mailing a message failed");
     return;
   } finally {
     for (const stream of streams) stream.destroy();
@@ -116,14 +183,19 @@ export async function deliverMessage(
     direction: "outgoing",
     participants: [sent.recipient],
   });
-  await reconcile(ctx, workspaceId, message);
+  await reconcile(ctx, workspaceId, message, send.sentFacts);
 }
 
 /**
  * Copies a settled delivery onto the message. Run after each send, and again by any later run of
  * the job, so a stop between the two writes never leaves a sent reply looking queued.
  */
-async function reconcile(ctx: AppContext, workspaceId: string, message: EmailMessage): Promise<void> {
+async function reconcile(
+  ctx: AppContext,
+  workspaceId: string,
+  message: EmailMessage,
+  sentFacts: Record<string, unknown> = {},
+): Promise<void> {
   const delivery = await findDelivery(ctx.db, workspaceId, message.id);
   if (!delivery || (delivery.state !== "sent" && delivery.state !== "failed")) return;
   if (delivery.state === "failed") {
@@ -131,6 +203,7 @@ async function reconcile(ctx: AppContext, workspaceId: string, message: EmailMes
     return;
   }
   await markMessage(ctx, workspaceId, message, "sent", null, {
+    ...sentFacts,
     email: {
       message_id: delivery.rfc_message_id,
       transport: delivery.transport,
@@ -156,25 +229,20 @@ async function markMessage(
   });
 }
 
-/** Everything the mail needs, read fresh for each attempt (the agent may have fixed a setting). */
+/** The mail of one attempt: the channel's words, our thread headers, reply token and attachments. */
 async function buildMail(
   ctx: AppContext,
   ws: string,
   message: EmailMessage,
-  inbox: { id: string; name: string; address: string; settings: unknown; fromName: string | null },
+  inbox: SendingInbox,
   rfcMessageId: string,
+  send: SendOnce,
   streams: Readable[],
 ) {
-  const contact = await getContact(ctx.db, ws, message.contact_id);
-  if (!contact.email) throw new PermanentFailure("the contact has no email address to send to");
-  const agent = message.author_agent_id ? await getMember(ctx.db, ws, message.author_agent_id) : undefined;
-  const automatic = typeof message.metadata.automatic === "string";
-  const teamName = inbox.fromName ?? inbox.name;
-  const fromName =
-    agent && !automatic ? (inbox.fromName ? `${agent.name} (${inbox.fromName})` : agent.name) : teamName;
   const threadIds = (await threadMessageIds(ctx.db, ws, message.conversation_id)).filter(
     (id) => `<${id}>` !== rfcMessageId,
   );
+  const mail = await send.write(inbox, threadIds.length > 0);
   const attachments = (await attachmentsOfMessages(ctx.db, ws, [message.id])).get(message.id) ?? [];
   const parts = [];
   for (const attachment of attachments) {
@@ -187,24 +255,50 @@ async function buildMail(
     workspaceId: ws,
     conversationId: message.conversation_id,
   });
-  const settings = (inbox.settings ?? {}) as { signature?: string };
-  const subjectOverride =
-    typeof message.metadata.email_subject === "string" ? message.metadata.email_subject : null;
   const options = composeMail({
-    from: { name: fromName, address: inbox.address },
-    to: { name: contact.name, address: contact.email },
-    subject: subjectOverride ?? message.subject ?? "",
-    isReply: subjectOverride === null && threadIds.length > 0,
+    from: { name: mail.fromName, address: inbox.address },
+    to: mail.to,
+    subject: mail.subject,
+    isReply: mail.isReply,
     messageId: rfcMessageId,
     threadIds,
     replyTo: `${local}+${token}@${domain}`,
+    text: mail.text,
+    html: mail.html,
+    signature: mail.signature,
+    attachments: parts,
+    automatic: mail.automatic,
+  });
+  return { options, recipient: mail.to.address };
+}
+
+/** An agent's (or an automation's) reply in an email conversation, to the conversation's contact. */
+async function emailReply(
+  ctx: AppContext,
+  ws: string,
+  message: EmailMessage,
+  inbox: SendingInbox,
+  continuesThread: boolean,
+): Promise<MessageMail> {
+  const contact = await getContact(ctx.db, ws, message.contact_id);
+  if (!contact.email) throw new UndeliverableMessage("the contact has no email address to send to");
+  const agent = message.author_agent_id ? await getMember(ctx.db, ws, message.author_agent_id) : undefined;
+  const automatic = typeof message.metadata.automatic === "string";
+  const teamName = inbox.fromName ?? inbox.name;
+  const settings = (inbox.settings ?? {}) as { signature?: string };
+  const subjectOverride =
+    typeof message.metadata.email_subject === "string" ? message.metadata.email_subject : null;
+  return {
+    fromName:
+      agent && !automatic ? (inbox.fromName ? `${agent.name} (${inbox.fromName})` : agent.name) : teamName,
+    to: { name: contact.name, address: contact.email },
+    subject: subjectOverride ?? message.subject ?? "",
+    isReply: subjectOverride === null && continuesThread,
     text: message.body_text,
     html: message.body_html,
     signature: automatic ? "" : (settings.signature ?? ""),
-    attachments: parts,
     automatic,
-  });
-  return { options, recipient: contact.email };
+  };
 }
 
 function splitAddress(address: string): [string, string] {
