@@ -86,6 +86,11 @@ describe.each(databaseKinds)("chat widget on %s", (kind) => {
     expect(session.body.visitor).toMatchObject({ name: "Vee", verified: false });
 
     const agentStream = await StreamClient.open(server.url, { token: acme.tokens.agent });
+    // Presence reaches the board through the event bus (a NOTIFY round trip on PostgreSQL).
+    await eventually(async () => {
+      const body = await (await fetch(`${server.url}/widget/v1/${key}/config`)).json();
+      return body.availability.agents_online === 1 ? body : undefined;
+    });
     const visitor = await open({ token: session.body.token });
     const ready = visitor.frames.find((f) => f.type === "ready")!;
     expect(ready.messages).toEqual([]);
