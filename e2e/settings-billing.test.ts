@@ -184,6 +184,13 @@ describe.skipIf(!hasChromium)("billing and customer-health settings in Chromium"
     await page.getByLabel("Stripe secret key").waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.getByRole("button", { name: "Copy URL" }).scrollIntoViewIfNeeded();
+    // The whole webhook address is readable on the phone: it wraps instead of running out of its box.
+    const urlBox = page.getByLabel("Webhook URL");
+    expect(
+      await urlBox.evaluate(
+        (box) => box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight,
+      ),
+    ).toBe(true);
     await screenshot(page, "settings-billing-phone");
     await page.goto(`${app.server.url}/settings/health`);
     await page.getByLabel("Long waits", { exact: true }).waitFor();

@@ -98,7 +98,7 @@ export const ConversationRow = memo(function ConversationRow({
           <span className="row-contact">{cardName(card)}</span>
           {company && (
             <span className="row-company">
-              {company.name}
+              <span className="row-company-name">{company.name}</span>
               {company.plan && <span className="plan">{company.plan}</span>}
             </span>
           )}

@@ -172,7 +172,15 @@ function WebhookUrl({ url }: { url: string }) {
         hint="In Stripe → Developers → Webhooks, add an endpoint with this URL for the customer.*, customer.subscription.*, invoice.* and payment_method.attached events."
       >
         {(props) => (
-          <input {...props} className="billing-url" readOnly value={url} onFocus={(e) => e.target.select()} />
+          // A text area, so the whole address wraps into view on a phone instead of scrolling out of it.
+          <textarea
+            {...props}
+            className="billing-url"
+            readOnly
+            rows={2}
+            value={url}
+            onFocus={(e) => e.target.select()}
+          />
         )}
       </Field>
       <div className="form-actions">
