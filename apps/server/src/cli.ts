@@ -168,7 +168,7 @@ function fail(message: string): number {
   return 2;
 }
 
-function helpFor(name: string, command: Command): string {
+function helpFor(command: Command): string {
   const lines = [`${command.summary}\n`, `Usage: ${command.usage}`];
   const options = Object.entries(command.options);
   if (options.length) {
@@ -207,10 +207,10 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    return fail(`${(error as Error).message}\n\n${helpFor(name, command)}`);
+    return fail(`${(error as Error).message}\n\n${helpFor(command)}`);
   }
   if (values.help) {
-    console.log(helpFor(name, command));
+    console.log(helpFor(command));
     return 0;
   }
   try {

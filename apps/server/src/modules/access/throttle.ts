@@ -20,7 +20,7 @@ export async function lockedFor(db: Db, key: string, now: Date): Promise<number>
     .executeTakeFirst();
   if (!row?.locked_until) return 0;
   const remaining = Math.ceil((new Date(row.locked_until).getTime() - now.getTime()) / 1000);
-  return remaining > 0 ? remaining : 0;
+  return Math.max(remaining, 0);
 }
 
 export async function recordFailure(db: Db, key: string, maxFailures: number, now: Date): Promise<void> {

@@ -7,7 +7,6 @@ import type {
   ConversationUpdate,
   MessageKind,
   NewConversation,
-  Role,
 } from "../../db/schema.ts";
 
 export const conversationColumns = [
