@@ -182,6 +182,8 @@ describe.each(databaseKinds)("pause link from the help center on %s", (kind) => 
     );
     expect(mail.parsed.from?.value[0].address).toBe("support@acme.test");
     expect(mail.parsed.subject).toBe("Your link to pause or cancel Stark");
+    expect(mail.parsed.headers.get("auto-submitted")).toBe("auto-generated");
+    expect(mail.parsed.replyTo?.value[0].address).toBe("support@acme.test");
     const link = linkIn(mail.parsed.text ?? "");
     const pausePage = await fetch(link);
     expect(pausePage.status).toBe(200);

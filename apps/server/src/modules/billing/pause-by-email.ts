@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context.ts";
 import { companyFacts } from "../companies/records.ts";
 import { contactByEmail } from "../contacts/by-company.ts";
 import { getContact } from "../contacts/service.ts";
-import { composeMail } from "../email/outbound/compose.ts";
-import { getEmailInbox, smtpTargetOf } from "../email/outbound/smtp-settings.ts";
-import { outboxDirectory, sendMail } from "../email/outbound/transport.ts";
+import { mailFromInbox } from "../email/outbound/inbox-mail.ts";
+import { getEmailInbox } from "../email/outbound/smtp-settings.ts";
 import { oldestEmailInbox } from "../inboxes/service.ts";
 import { type LimitRule, SharedLimits } from "../widget/rate-limit.ts";
 import { billingTexts, contactLanguage, fill, pageLanguage } from "./i18n.ts";
@@ -108,24 +106,14 @@ export async function mailPauseLink(ctx: AppContext, job: PauseMailJob): Promise
   const t = billingTexts[language];
   const link = pauseLinkFor(ctx, ws, companyId, MAILED_LINK_DAYS, language);
   const values = { company: company.name, link: link.url, days: String(MAILED_LINK_DAYS) };
-  const { target, fromName } = await smtpTargetOf(ctx, ws, inbox.id);
-  const mail = composeMail({
-    from: { name: fromName ?? inbox.name, address: inbox.address },
+  // A reply reaches the support inbox as a new conversation, like any customer's mail.
+  await mailFromInbox(ctx, ws, inbox.id, {
     to: { name: details.name, address: details.email ?? job.email },
     subject: fill(t.linkMailSubject, values),
-    isReply: false,
-    messageId: `<pause.${randomUUID()}@${inbox.address.split("@")[1]}>`,
-    threadIds: [],
-    // A reply reaches the support inbox as a new conversation, like any customer's mail.
-    replyTo: inbox.address,
     text: fill(t.linkMailBody, values),
     html: null,
-    signature: "",
-    attachments: [],
-    automatic: false,
+    kind: "pause",
   });
-  mail.headers = { ...(mail.headers as Record<string, string>), "Auto-Submitted": "auto-generated" };
-  await sendMail(target, outboxDirectory(ctx.config.dataDir), mail);
 }
 
 /** The inbox billing mail goes out from: the dunning reply inbox when it is email, else the oldest one. */

@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
+import { mailFromInbox } from "../email/outbound/inbox-mail.ts";
+import { describeFailure } from "../email/outbound/transport.ts";
 import { scheduleOf } from "../metrics/business-hours.ts";
-import { composeMail } from "../email/outbound/compose.ts";
-import { getEmailInbox, smtpTargetOf } from "../email/outbound/smtp-settings.ts";
-import { describeFailure, outboxDirectory, sendMail } from "../email/outbound/transport.ts";
 import { readWorkspaceSettings } from "../workspaces/service.ts";
 import { allHold, type Condition } from "./conditions.ts";
 import { dueAfter } from "./delays.ts";
@@ -249,40 +247,23 @@ async function deliver(
     return { state: "skipped", detail: "the step's conditions were not met" };
   const to = subject.contact.email;
   if (!to) return { state: "skipped", detail: "the contact has no email address" };
-  const inbox = await getEmailInbox(ctx.db, ws, enrollment.inbox_id);
-  const { target, fromName } = await smtpTargetOf(ctx, ws, inbox.id);
   const title = render(step.subject, subject);
   const body = render(step.body, subject);
-  const domain = inbox.address.split("@")[1];
-  const messageId = `<seq.${randomUUID()}@${domain}>`;
-  const options = composeMail({
-    from: { name: fromName ?? inbox.name, address: inbox.address },
+  const sent = await mailFromInbox(ctx, ws, enrollment.inbox_id, {
+    // Replies start a conversation in the inbox, which pauses the sequence (interruptions.ts).
     to: { name: subject.contact.name, address: to },
     subject: title.text,
-    isReply: false,
-    messageId,
-    threadIds: [],
-    // Replies start a conversation in the inbox, which pauses the sequence (interruptions.ts).
-    replyTo: inbox.address,
     text: body.text,
     html: markdownToHtml(body.text),
-    signature: "",
-    attachments: [],
-    automatic: false,
+    kind: "seq",
+    headers: { ...unsubscribeHeaders(ctx, ws, enrollment.contact_id), Precedence: "bulk" },
   });
-  options.headers = {
-    ...(options.headers as Record<string, string>),
-    ...unsubscribeHeaders(ctx, ws, enrollment.contact_id),
-    "Auto-Submitted": "auto-generated",
-    Precedence: "bulk",
-  };
-  const result = await sendMail(target, outboxDirectory(ctx.config.dataDir), options);
   const missing = [...new Set([...title.missing, ...body.missing])];
   return {
     state: "sent",
     detail:
-      missing.length > 0 ? `sent with fallbacks for ${missing.join(", ")}` : result.response.slice(0, 300),
-    rfcMessageId: messageId.slice(1, -1),
+      missing.length > 0 ? `sent with fallbacks for ${missing.join(", ")}` : sent.response.slice(0, 300),
+    rfcMessageId: sent.messageId.slice(1, -1),
   };
 }
 

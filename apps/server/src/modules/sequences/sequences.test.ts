@@ -240,6 +240,10 @@ describe.each(databaseKinds)("lifecycle sequences on %s", (kind) => {
     expect(url).toMatch(/\/unsubscribe\/[\w-]+$/);
     const post = first.parsed.headerLines.find((h) => h.key === "list-unsubscribe-post");
     expect(post?.line).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    // Automated bulk mail says so, so vacation responders and mail filters treat it as such.
+    expect(first.parsed.headers.get("auto-submitted")).toBe("auto-generated");
+    expect(first.parsed.headers.get("precedence")).toBe("bulk");
+    expect(String(first.parsed.messageId)).toMatch(/^<seq\.[0-9a-f-]{36}@/);
 
     const local = new URL(url!, server.url);
     const landing = await fetch(`${server.url}${local.pathname}`);
