@@ -2,12 +2,7 @@ import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { newMessageId } from "./message-ids.ts";
-import type {
-  Conversation,
-  ConversationUpdate,
-  MessageKind,
-  NewConversation,
-} from "../../db/schema.ts";
+import type { Conversation, ConversationUpdate, MessageKind, NewConversation } from "../../db/schema.ts";
 
 export const conversationColumns = [
   "id",
