@@ -143,6 +143,8 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await panel.getByRole("link", { name: "Customer site" }).waitFor();
     expect(await panel.getByRole("link", { name: "Customer site" }).getAttribute("href")).toContain(hostUrl);
     await panel.getByText(/Chrome \d+ on Linux/).waitFor();
+    // The language the chat speaks (and an emailed reply would use), not only the browser's region tag.
+    await panel.getByText("English (en)", { exact: true }).waitFor();
     // The visitor types; the agent sees it.
     await frame.getByLabel("Write a message…").pressSequentially("One more thing", { delay: 20 });
     await agent.getByText("is typing…").waitFor();

@@ -10,6 +10,11 @@ export function VisitorPanel({ conversation }: { conversation: Conversation }) {
   const v = visitor.data;
   const { context } = v;
   const localTime = context.time_zone ? timeIn(now, context.time_zone) : null;
+  // The language the widget speaks to them, which an emailed reply uses too; else their browser's.
+  const chatLanguage = v.language ?? context.language;
+  const browserDiffers = Boolean(
+    v.language && context.language && primaryTag(v.language) !== primaryTag(context.language),
+  );
   return (
     <section className="sidebar-section" aria-labelledby="chat-visitor" data-testid="visitor-panel">
       <h3 id="chat-visitor">Chat visitor</h3>
@@ -46,10 +51,15 @@ export function VisitorPanel({ conversation }: { conversation: Conversation }) {
             <dd>{[context.browser, context.os].filter(Boolean).join(" on ")}</dd>
           </>
         )}
-        {context.language && (
+        {chatLanguage && (
           <>
             <dt>Language</dt>
-            <dd>{languageName(context.language)}</dd>
+            <dd>
+              {languageName(chatLanguage)}
+              {browserDiffers && context.language && (
+                <span className="hint"> (browser: {languageName(context.language)})</span>
+              )}
+            </dd>
           </>
         )}
         {localTime && (
@@ -79,6 +89,8 @@ function timeIn(now: number, timeZone: string): string | null {
     return null;
   }
 }
+
+const primaryTag = (tag: string) => tag.split("-")[0].toLowerCase();
 
 function languageName(tag: string): string {
   try {

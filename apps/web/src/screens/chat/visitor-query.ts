@@ -13,6 +13,8 @@ export interface ChatVisitor {
   first_seen_at: string;
   last_seen_at: string;
   read_at: string | null;
+  /** The language the widget speaks to the visitor (and mails them in), or else their browser's. */
+  language: string | null;
   context: {
     page_url?: string;
     page_title?: string;
