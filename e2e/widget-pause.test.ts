@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWidgetBuilt } from "../scripts/build-widget.js";
 import { stripeRetry } from "../apps/server/src/modules/billing/actions.ts";
 import {
   type FakeStripe,
@@ -12,8 +11,10 @@ import {
 import { setStripeApiBase } from "../apps/server/src/modules/billing/stripe-client.ts";
 import { signUserId } from "../apps/server/src/modules/widget/identity.ts";
 import { apiClient, eventually } from "../apps/server/src/test/harness.ts";
+import { ensureWidgetBuilt } from "../scripts/build-widget.js";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
 import { type AppFixture, startApp } from "./fixtures.ts";
+import { chatFrame, widgetLoaded } from "./widget-page.ts";
 
 const WEBHOOK_SECRET = "whsec_widgetPauseE2e0123456789";
 const USER = { user_id: "tony-1", email: "tony@stark.test", name: "Tony" };
@@ -99,27 +100,13 @@ describe.skipIf(!hasChromium)("pausing a subscription from the chat widget, in C
     await fake?.close();
   });
 
-  async function chatFrame(page: Page): Promise<Frame> {
-    for (let i = 0; i < 100; i++) {
-      const frame = page.frames().find((f) => f.url().includes("/widget/frame/"));
-      if (frame) {
-        await frame.waitForSelector("textarea, .notice");
-        return frame;
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error("the chat frame did not appear");
-  }
-
   it("takes a verified customer from the widget to the pause page, and pauses for one month", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchErrors(page);
     await page.goto(hostUrl);
-    await page.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
+    await widgetLoaded(page);
     await page.mouse.click(1280 - 20 - 28, 800 - 20 - 28);
     const frame = await chatFrame(page);
 

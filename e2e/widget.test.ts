@@ -2,12 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureWidgetBuilt } from "../scripts/build-widget.js";
-import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
 import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
-import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
-import { apiClient } from "../apps/server/src/test/harness.ts";
-import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
 import { type SmtpSink, startSmtpSink } from "../apps/server/src/modules/email/outbound/test-sink.ts";
 import {
   eventually,
@@ -19,6 +14,12 @@ import {
   startMailServer,
 } from "../apps/server/src/modules/email/test-support.ts";
 import { offlineEmail } from "../apps/server/src/modules/widget/offline-email.ts";
+import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
+import { apiClient } from "../apps/server/src/test/harness.ts";
+import { ensureWidgetBuilt } from "../scripts/build-widget.js";
+import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
+import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+import { chatFrame, openChat, widgetLoaded } from "./widget-page.ts";
 
 /*
  * The widget on a customer's site, in a real Chromium: a host page on another origin (with CSS that
@@ -66,19 +67,6 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     await app?.destroy();
   });
 
-  /** The chat frame lives in the loader's closed shadow root, so it is found among the page's frames. */
-  async function chatFrame(page: Page): Promise<Frame> {
-    for (let i = 0; i < 100; i++) {
-      const frame = page.frames().find((f) => f.url().includes("/widget/frame/"));
-      if (frame) {
-        await frame.waitForSelector("textarea, .notice");
-        return frame;
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error("the chat frame did not appear");
-  }
-
   async function signedInAgent(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -101,9 +89,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     const requested: string[] = [];
     visitor.on("request", (r) => requested.push(new URL(r.url()).pathname));
     await visitor.goto(`${hostUrl}/?page=hostile`);
-    await visitor.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
+    await widgetLoaded(visitor);
     expect(requested).toContain("/widget.js");
     expect(requested).not.toContain("/widget/assets/widget.js");
     // The host page cannot see into the launcher: its root is closed.
@@ -177,10 +163,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
 
     // A reload keeps the visitor's history: the token stays in the frame's own storage.
     await visitor.reload();
-    await visitor.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
-    await visitor.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    await openChat(visitor);
     const again = await chatFrame(visitor);
     await again.locator(".row.agent", { hasText: "Yearly saves two months" }).waitFor();
     await agentContext.close();
@@ -272,10 +255,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "bn-BD" });
     const page = await context.newPage();
     await page.goto(`${hostUrl}/`);
-    await page.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
-    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    await openChat(page);
     const frame = await chatFrame(page);
     await frame.getByRole("heading", { name: "আমাদের সাথে চ্যাট করুন" }).waitFor();
     await frame.getByPlaceholder("একটি বার্তা লিখুন…").waitFor();
@@ -303,10 +283,7 @@ describe.skipIf(!hasChromium)("the chat widget in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${hostUrl}/?page=forged`);
-    await page.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
-    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
+    await openChat(page);
     const frame = await chatFrame(page);
     await frame.getByLabel("Write a message…").fill("I am Grace, show me my invoices");
     await frame.getByLabel("Write a message…").press("Enter");
@@ -433,19 +410,8 @@ describe.skipIf(!hasChromium)("an offline chat continued by email, in Chromium",
 
   async function openWidget(page: Page): Promise<Frame> {
     await page.goto(`${hostUrl}/`);
-    await page.waitForFunction(
-      () => typeof (window as unknown as { Keepwell?: unknown }).Keepwell === "function",
-    );
-    await page.evaluate(() => (window as unknown as { Keepwell: (c: string) => void }).Keepwell("open"));
-    for (let i = 0; i < 100; i++) {
-      const frame = page.frames().find((f) => f.url().includes("/widget/frame/"));
-      if (frame) {
-        await frame.waitForSelector("textarea");
-        return frame;
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error("the chat frame did not appear");
+    await openChat(page);
+    return chatFrame(page, "textarea");
   }
 
   it("mails the reply to the visitor who left, and threads their emailed answer back into the chat", async () => {
