@@ -11,12 +11,11 @@ import {
 } from "../../test/harness.ts";
 import { stripeRetry } from "./actions.ts";
 import { advanceDunning } from "./dunning.ts";
-import { type FakeStripe, signedEvent, startFakeStripe } from "./fake-stripe.ts";
+import { deliverStripeEvent, type FakeStripe, startFakeStripe } from "./fake-stripe.ts";
 import { setStripeApiBase } from "./stripe-client.ts";
 
 const SECRET = "whsec_dunningTestSecret0123456789";
 const DAY = 86_400_000;
-
 
 describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
   let server: TestServer;
@@ -61,12 +60,12 @@ describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
 
   async function deliver(type: string, object: Record<string, unknown>) {
     sequence += 1;
-    const signed = signedEvent(SECRET, { id: `evt_${kind}_d${sequence}`, type, created: seconds(), object });
-    const response = await apiClient(server.url).post(
-      `/api/v1/billing/stripe/webhook/${acme.workspaceId}`,
-      signed.payload,
-      { "stripe-signature": signed.signature },
-    );
+    const response = await deliverStripeEvent(server.url, acme.workspaceId, SECRET, {
+      id: `evt_${kind}_d${sequence}`,
+      type,
+      created: seconds(),
+      object,
+    });
     expect(response.status).toBe(200);
     return response.body;
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { apiClient } from "../../test/harness.ts";
 
 /*
  * Test support: a small stand-in for the Stripe API on a local port, which the tests start and
@@ -99,4 +100,18 @@ export function signedEvent(
     data: { object: event.object },
   });
   return { payload, signature: signer.generateTestHeaderString({ payload, secret, timestamp }) };
+}
+
+/** Delivers one signed event to a workspace's Stripe webhook, as Stripe would, and returns the answer. */
+export function deliverStripeEvent(
+  baseUrl: string,
+  workspaceId: string,
+  secret: string,
+  event: Parameters<typeof signedEvent>[1],
+  timestamp = event.created,
+) {
+  const signed = signedEvent(secret, event, timestamp);
+  return apiClient(baseUrl).post(`/api/v1/billing/stripe/webhook/${workspaceId}`, signed.payload, {
+    "stripe-signature": signed.signature,
+  });
 }

@@ -10,7 +10,7 @@ import {
 } from "../../test/harness.ts";
 import { type SmtpSink, startSmtpSink } from "../email/outbound/test-sink.ts";
 import { stripeRetry } from "./actions.ts";
-import { type FakeStripe, signedEvent, startFakeStripe } from "./fake-stripe.ts";
+import { deliverStripeEvent, type FakeStripe, startFakeStripe } from "./fake-stripe.ts";
 import { setStripeApiBase } from "./stripe-client.ts";
 
 const SECRET = "whsec_helpPauseSecret0123456789";
@@ -59,17 +59,12 @@ describe.each(databaseKinds)("pause link from the help center on %s", (kind) => 
       ],
     ] as const) {
       sequence += 1;
-      const signed = signedEvent(SECRET, {
+      const delivered = await deliverStripeEvent(server.url, workspace.workspaceId, SECRET, {
         id: `evt_${kind}_h${sequence}`,
         type,
         created: Math.floor(Date.now() / 1000),
         object,
       });
-      const delivered = await apiClient(server.url).post(
-        `/api/v1/billing/stripe/webhook/${workspace.workspaceId}`,
-        signed.payload,
-        { "stripe-signature": signed.signature },
-      );
       expect(delivered.status).toBe(200);
     }
   }

@@ -9,10 +9,9 @@ import {
   type TestWorkspace,
 } from "../../test/harness.ts";
 import { advanceDunning } from "./dunning.ts";
-import { signedEvent } from "./fake-stripe.ts";
+import { deliverStripeEvent } from "./fake-stripe.ts";
 
 const SECRET = "whsec_retentionTestSecret0123456789";
-
 
 /*
  * A constructed history with known answers: ten customers paying 50.00 a month from January; in
@@ -31,12 +30,12 @@ describe.each(databaseKinds)("retention report on %s", (kind) => {
   async function deliver(type: string, object: Record<string, unknown>) {
     sequence += 1;
     const created = Math.floor(clock.getTime() / 1000);
-    const signed = signedEvent(SECRET, { id: `evt_${kind}_r${sequence}`, type, created, object });
-    const response = await apiClient(server.url).post(
-      `/api/v1/billing/stripe/webhook/${acme.workspaceId}`,
-      signed.payload,
-      { "stripe-signature": signed.signature },
-    );
+    const response = await deliverStripeEvent(server.url, acme.workspaceId, SECRET, {
+      id: `evt_${kind}_r${sequence}`,
+      type,
+      created,
+      object,
+    });
     expect(response.status).toBe(200);
   }
 

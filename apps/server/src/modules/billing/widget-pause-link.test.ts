@@ -9,7 +9,7 @@ import {
 } from "../../test/harness.ts";
 import { signUserId } from "../widget/identity.ts";
 import { visitorSession } from "../widget/test-support.ts";
-import { signedEvent } from "./fake-stripe.ts";
+import { deliverStripeEvent } from "./fake-stripe.ts";
 
 const SECRET = "whsec_widgetPauseSecret0123456789";
 
@@ -56,17 +56,12 @@ describe.each(databaseKinds)("pause link from the widget on %s", (kind) => {
       ],
     ] as const) {
       n += 1;
-      const signed = signedEvent(SECRET, {
+      const delivered = await deliverStripeEvent(server.url, acme.workspaceId, SECRET, {
         id: `evt_${kind}_w${n}`,
         type,
         created: Math.floor(Date.now() / 1000),
         object,
       });
-      const delivered = await apiClient(server.url).post(
-        `/api/v1/billing/stripe/webhook/${acme.workspaceId}`,
-        signed.payload,
-        { "stripe-signature": signed.signature },
-      );
       expect(delivered.status).toBe(200);
     }
   });
