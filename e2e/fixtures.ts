@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import type { Page } from "playwright-core";
 import type { Principal } from "../apps/server/src/http/principal.ts";
 import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
 import { createConversation } from "../apps/server/src/modules/conversations/service.ts";
@@ -13,6 +14,14 @@ import {
 import { ensureWebBuilt } from "../scripts/build-web.js";
 
 export const PASSWORD = "a long and known password";
+
+/** Opens `url` signed out and signs in on the form it shows, as a person would. */
+export async function signIn(page: Page, app: AppFixture, email: string, url: string, password = PASSWORD) {
+  await page.goto(`${app.server.url}${url}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
 
 export interface AppFixture {
   server: TestServer;

@@ -1,16 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
-import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+import { type AppFixture, signIn, startApp } from "./fixtures.ts";
 
 /** A queue longer than two pages of the API, to exercise paging and virtualization. */
 const QUEUE = 130;
 
-async function signIn(page: Page, app: AppFixture, url = "/conversations?view=all&status=open") {
-  await page.goto(`${app.server.url}${url}`);
-  await page.getByLabel("Email").fill(app.agent.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+/** Signed in as the agent, on the inbox. */
+async function signInToInbox(page: Page, app: AppFixture) {
+  await signIn(page, app, app.agent.email, "/conversations?view=all&status=open");
   await page.waitForURL(/\/conversations/);
 }
 
@@ -45,7 +43,7 @@ describe.skipIf(!hasChromium)("the agent web app's layouts in Chromium", () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchErrors(page);
-    await signIn(page, app);
+    await signInToInbox(page, app);
     await page.getByRole("heading", { name: "All · Open" }).waitFor();
     await page.locator(".row").first().waitFor();
     expect(await page.getByRole("navigation", { name: "Views" }).isVisible()).toBe(false);
@@ -81,7 +79,7 @@ describe.skipIf(!hasChromium)("the agent web app's layouts in Chromium", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await signIn(page, app);
+    await signInToInbox(page, app);
     await page.locator(".row").first().waitFor();
     // The exact count of open conversations: the phone test before resolved one of them.
     await page
@@ -111,7 +109,7 @@ describe.skipIf(!hasChromium)("the agent web app's layouts in Chromium", () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await signIn(page, app);
+    await signInToInbox(page, app);
     await page.locator(".row").first().click();
     await page.locator(".conversation h2").waitFor();
     await page.getByRole("button", { name: /^Theme: system/ }).click();

@@ -4,14 +4,7 @@ import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
 import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
 import { eventually } from "../apps/server/src/test/harness.ts";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
-import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
-
-async function signIn(page: Page, app: AppFixture, email: string, url: string) {
-  await page.goto(`${app.server.url}${url}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { type AppFixture, PASSWORD, signIn, startApp } from "./fixtures.ts";
 
 /** The labelled field's own box: its input, hint and error. */
 const fieldOf = (page: Page, label: string) =>

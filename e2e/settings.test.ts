@@ -1,17 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
 import { addMember, upsertAgent } from "../apps/server/src/modules/workspaces/service.ts";
 import { createTestWorkspace } from "../apps/server/src/test/harness.ts";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
-import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
-
-async function signIn(page: Page, app: AppFixture, email: string, url: string, password = PASSWORD) {
-  await page.goto(`${app.server.url}${url}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { type AppFixture, PASSWORD, signIn, startApp } from "./fixtures.ts";
 
 describe.skipIf(!hasChromium)("settings in Chromium", () => {
   let app: AppFixture;

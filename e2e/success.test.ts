@@ -1,17 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverStripeEvent } from "../apps/server/src/modules/billing/fake-stripe.ts";
 import { hasChromium, launchBrowser, screenshot, watchErrors } from "./browser.ts";
-import { type AppFixture, PASSWORD, startApp } from "./fixtures.ts";
+import { type AppFixture, signIn, startApp } from "./fixtures.ts";
 
 const DAY = 86_400_000;
-
-async function signIn(page: Page, app: AppFixture, url: string) {
-  await page.goto(`${app.server.url}${url}`);
-  await page.getByLabel("Email").fill(app.agent.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 describe.skipIf(!hasChromium)("customer success in Chromium", () => {
   let app: AppFixture;
@@ -64,7 +57,7 @@ describe.skipIf(!hasChromium)("customer success in Chromium", () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchErrors(page);
-    await signIn(page, app, "/conversations");
+    await signIn(page, app, app.agent.email, "/conversations");
     await page.getByRole("link", { name: "Customer health" }).click();
     await page.waitForURL(/\/success$/);
     const atRisk = page.getByRole("list", { name: "At risk" });
@@ -162,7 +155,7 @@ describe.skipIf(!hasChromium)("customer success in Chromium", () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = watchErrors(page);
-    await signIn(page, app, "/conversations");
+    await signIn(page, app, app.agent.email, "/conversations");
     await page.getByRole("link", { name: "Retention", exact: true }).click();
     await page.waitForURL(/\/reports\/retention$/);
     const table = page.getByRole("table", { name: "Retention by month" });
