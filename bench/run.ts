@@ -14,7 +14,9 @@ Benchmarks:
 ${benchmarks.map((b) => `  ${b.name.padEnd(24)} ${b.summary}`).join("\n")}
 
 Each load prints requests per second, p50/p99 latency and the ratio to a bare Fastify hello-world
-baseline measured in the same run. Missed aims are marked ✗; they do not fail the run.
+baseline measured in the same run; the conversations on PostgreSQL also the ratio to a database floor
+(bare Fastify + pg doing the same work on the same database). Missed aims are marked ✗; they do not
+fail the run.
 
 ${settingsHelp}`;
 

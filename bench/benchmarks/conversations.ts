@@ -4,16 +4,31 @@ import { createToken, expectOk } from "../lib/api.ts";
 import type { BenchContext, Benchmark } from "../lib/context.ts";
 import { type CpuWatch, postgresBackends } from "../lib/cpu.ts";
 import { temporaryDataDir, throwawayPostgres } from "../lib/databases.ts";
-import { memoryOf, sleep, spawnKeepwell, waitForReady } from "../lib/processes.ts";
+import {
+  type Child,
+  freePort,
+  memoryOf,
+  sleep,
+  spawnKeepwell,
+  spawnNode,
+  waitForReady,
+} from "../lib/processes.ts";
 import type { FactRow, LoadRow, Section } from "../lib/report.ts";
 import { seedWorkspace } from "../lib/seed.ts";
 
 type Kind = "postgres" | "pglite";
 
-/** The issue's aims; they apply on PostgreSQL, the production database. */
-const LIST_AIM = { minRatio: 0.25, maxP99Ms: 20 };
-const CREATE_AIM = { minRatio: 0.15 };
+/**
+ * The issue's aims; they apply on PostgreSQL, the production database, against the database floor
+ * (bench/lib/floor-server.ts) measured in the same run. The hello-world ratio stays printed for
+ * reference; the floor says how much of what the database allows Keepwell delivers.
+ */
+const LIST_AIM = { minFloorRatio: 0.7, maxP99Ms: 20 };
+const NOTE_AIM = { minFloorRatio: 0.6 };
+const REPLY_AIM = { minFloorRatio: 0.5 };
 const TARGETS = 2000;
+/** The floor's database sessions carry this application_name, so their CPU is told from Keepwell's. */
+const FLOOR_APPLICATION = "keepwell-bench-floor";
 
 export const conversationBenchmarks: Benchmark[] = [
   {
@@ -45,7 +60,11 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
     const created = await throwawayPostgres(cleanup, settings.adminDatabaseUrl);
     progress(`created database ${created.name}`);
     databaseUrl = created.url;
-    databaseBackends = postgresBackends(settings.adminDatabaseUrl, created.name);
+    // Keepwell's sessions: every one on the database except the floor's.
+    databaseBackends = postgresBackends(settings.adminDatabaseUrl, created.name, {
+      name: FLOOR_APPLICATION,
+      include: false,
+    });
     dropDatabase = created.drop;
     database = await openPostgres(created.url, 2);
   } else {
@@ -79,47 +98,106 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
   });
   const readyMs = await waitForReady(server);
   progress(`server ready in ${Math.round(readyMs)} ms (pid ${server.pid})`);
+  // The database floor runs beside Keepwell on the same seeded database. PGlite lives inside the
+  // server's process, so no second process can open its database: there is a floor only on PostgreSQL.
+  const floor = databaseUrl ? await spawnFloor(ctx, databaseUrl) : undefined;
 
   const token = await createToken(server.url, seeded.ownerEmail, seeded.ownerPassword);
   const headers = { authorization: `Bearer ${token}` };
   const list = (query: string) => `/api/v1/conversations?limit=50${query}`;
-  const first = await expectOk<{ data: unknown[]; next_cursor: string | null }>(
-    "the conversation list",
-    `${server.url}${list("")}`,
-    { headers },
-  );
+  const first = await expectOk<Page>("the conversation list", `${server.url}${list("")}`, { headers });
   if (first.data.length !== 50 || !first.next_cursor)
     throw new Error(
       `the conversation list gave ${first.data.length} rows and no next page; expected 50 and a cursor`,
     );
   const secondPage = list(`&cursor=${encodeURIComponent(first.next_cursor)}`);
-  for (const query of [list("&status=open"), secondPage, list(`&tag=${seeded.tagName}`)])
-    await expectOk("the conversation list", `${server.url}${query}`, { headers });
+  const cases = [
+    { label: "GET conversations, 50 rows", query: "" },
+    { label: "GET conversations, 50 rows, status=open", query: "&status=open" },
+    { label: "GET conversations, 50 rows, second page (cursor)", query: "", secondPage: true },
+    { label: `GET conversations, 50 rows, tag=${seeded.tagName}`, query: `&tag=${seeded.tagName}` },
+  ];
+  const floorPaths = new Map<string, string>();
+  for (const c of cases) {
+    const path = c.secondPage ? secondPage : list(c.query);
+    const page = await expectOk<Page>("the conversation list", `${server.url}${path}`, { headers });
+    if (!floor) continue;
+    // The floor must answer the same request with the same rows, or it is not doing the same work.
+    let floorPath = `/conversations?limit=50${c.query}`;
+    if (c.secondPage) {
+      const floorFirst = await expectOk<Page>("the floor's list", `${floor.url}${floorPath}`, { headers });
+      floorPath += `&cursor=${encodeURIComponent(floorFirst.next_cursor ?? "")}`;
+    }
+    const floorPage = await expectOk<Page>("the floor's list", `${floor.url}${floorPath}`, { headers });
+    const ids = (p: Page) => p.data.map((row) => row.id).join(",");
+    if (ids(page) !== ids(floorPage) || page.data.length === 0)
+      throw new Error(
+        `${c.label}: the floor listed ${floorPage.data.length} conversations, Keepwell ${page.data.length}, not the same`,
+      );
+    floorPaths.set(c.label, floorPath);
+  }
 
   const aim = <T>(value: T) => (kind === "postgres" ? value : undefined);
   const loads: LoadRow[] = [baseline];
   const target = { url: server.url, headers, serverPid: server.pid, databaseBackends };
-  const get = (label: string, path: string) => ctx.load(label, { ...target, path }, aim(LIST_AIM));
-  loads.push(await get("GET conversations, 50 rows", list("")));
-  loads.push(await get("GET conversations, 50 rows, status=open", list("&status=open")));
-  loads.push(await get("GET conversations, 50 rows, second page (cursor)", secondPage));
-  loads.push(await get(`GET conversations, 50 rows, tag=${seeded.tagName}`, list(`&tag=${seeded.tagName}`)));
+  const floorTarget = floor && {
+    url: floor.child.url,
+    headers,
+    serverPid: floor.child.pid,
+    databaseBackends: floor.backends,
+  };
+  // Each floor list row runs just before the Keepwell row it anchors, on the same filter.
+  for (const c of cases) {
+    const floorPath = floorPaths.get(c.label);
+    let floorRow: LoadRow | undefined;
+    if (floorTarget && floorPath) {
+      floorRow = await ctx.load(`floor: ${c.label}`, { ...floorTarget, path: floorPath });
+      floorRow.floorRatio = 1;
+      loads.push(floorRow);
+    }
+    const path = c.secondPage ? secondPage : list(c.query);
+    const row = await ctx.load(c.label, { ...target, path }, aim(LIST_AIM));
+    loads.push(withFloor(row, floorRow));
+  }
 
   // Message creation moves conversations to the top of the list, so it runs after the list loads.
+  const targets = seeded.targetConversationIds;
+  const inTurn = `${targets.length.toLocaleString("en-US")} conversations in turn`;
+  const body = { body_text: "Thanks for your patience, this is fixed now." };
+  const messageRows: LoadRow[] = [];
   for (const messageKind of ["note", "outgoing"] as const) {
-    const targets = seeded.targetConversationIds;
     let next = 0;
     const nextPath = () => `/api/v1/conversations/${targets[next++ % targets.length]}/messages`;
-    const body = { kind: messageKind, body_text: "Thanks for your patience, this is fixed now." };
-    await expectOk("message creation", `${server.url}${nextPath()}`, { method: "POST", headers, body });
-    loads.push(
-      await ctx.load(
-        `POST message (${messageKind}), ${targets.length.toLocaleString("en-US")} conversations in turn`,
-        { ...target, method: "POST", nextPath, body },
-        aim(CREATE_AIM),
-      ),
+    const message = { kind: messageKind, ...body };
+    await expectOk("message creation", `${server.url}${nextPath()}`, {
+      method: "POST",
+      headers,
+      body: message,
+    });
+    const row = await ctx.load(
+      `POST message (${messageKind}), ${inTurn}`,
+      { ...target, method: "POST", nextPath, body: message },
+      aim(messageKind === "note" ? NOTE_AIM : REPLY_AIM),
     );
+    messageRows.push(row);
   }
+  // The floor's notes come last: they add messages to the same conversations, and an outgoing reply
+  // reads its conversation's timeline, so running them first would make Keepwell's reply dearer.
+  if (floorTarget) {
+    let next = 0;
+    const nextPath = () => `/conversations/${targets[next++ % targets.length]}/notes`;
+    await expectOk("the floor's note", `${floor.url}${nextPath()}`, { method: "POST", headers, body });
+    const floorRow = await ctx.load(`floor: POST note, ${inTurn}`, {
+      ...floorTarget,
+      method: "POST",
+      nextPath,
+      body,
+    });
+    floorRow.floorRatio = 1;
+    for (const row of messageRows) withFloor(row, floorRow);
+    messageRows.push(floorRow);
+  }
+  loads.push(...messageRows);
 
   const facts: FactRow[] = [
     { label: "seeding (bench setup, not the product)", value: seedSeconds, unit: "s" },
@@ -137,6 +215,7 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
     });
   }
 
+  await floor?.child.stop();
   await server.stop();
   await dropDatabase();
   await data.remove();
@@ -144,9 +223,55 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
   return [
     {
       title: `Conversations on ${engine}`,
-      context: `${count.toLocaleString("en-US")} conversations in one workspace; ${settings.connections} connections, ${settings.durationSeconds} s per row after ${settings.warmupSeconds} s of warm-up`,
+      context: `${count.toLocaleString("en-US")} conversations in one workspace; ${settings.connections} connections, ${settings.durationSeconds} s per row after ${settings.warmupSeconds} s of warm-up; ${
+        floor
+          ? "floor: bare Fastify + pg with prepared statements on the same database (bench/lib/floor-server.ts)"
+          : "no database floor on PGlite: it runs inside the server's process, where no second server can open it (see the PostgreSQL section)"
+      }`,
       loads,
       facts,
     },
   ];
+}
+
+interface Page {
+  data: { id: string }[];
+  next_cursor: string | null;
+}
+
+/** Starts bench/lib/floor-server.ts on the bench database, its sessions named for the CPU watch. */
+async function spawnFloor(
+  ctx: BenchContext,
+  databaseUrl: string,
+): Promise<{ child: Child; url: string; backends: CpuWatch }> {
+  const port = await freePort();
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  Object.assign(env, { PORT: String(port), DATABASE_URL: databaseUrl, PGAPPNAME: FLOOR_APPLICATION });
+  const child = spawnNode(
+    ctx.cleanup,
+    "database floor",
+    ["bench/lib/floor-server.ts"],
+    env,
+    `http://127.0.0.1:${port}`,
+    { ipc: true },
+  );
+  await waitForReady(child);
+  ctx.progress(`database floor ready (pid ${child.pid})`);
+  const name = new URL(databaseUrl).pathname.slice(1);
+  return {
+    child,
+    url: child.url,
+    backends: postgresBackends(ctx.settings.adminDatabaseUrl, name, {
+      name: FLOOR_APPLICATION,
+      include: true,
+    }),
+  };
+}
+
+/** Sets a Keepwell row's ratio against the floor row doing the same work, when there is one. */
+function withFloor(row: LoadRow, floor: LoadRow | undefined): LoadRow {
+  const base = floor?.result.requestsPerSecond;
+  if (base) row.floorRatio = row.result.requestsPerSecond / base;
+  return row;
 }

@@ -12,9 +12,13 @@ import type { LoadRow, Section } from "../lib/report.ts";
 
 type Kind = "postgres" | "pglite";
 
-/** Issue 4's aims, on PostgreSQL: accepted messages per second, absolute and against raw INSERTs. */
+/**
+ * Issue 4's aims, on PostgreSQL: accepted messages per second, absolute and against the raw INSERT
+ * baseline (time to 250), and the end-to-end rate (first sent → all threaded and listed) against it.
+ */
 const MIN_PER_SECOND = 500;
-const MIN_RATIO = 0.4;
+const DELIVERY_MIN_RATIO = 0.6;
+const END_TO_END_MIN_RATIO = 0.4;
 const OWNER_EMAIL = "owner@demo.keepwell.test";
 
 export const emailBenchmarks: Benchmark[] = [
@@ -219,23 +223,47 @@ async function emailIngestion(ctx: BenchContext, kind: Kind): Promise<Section[]>
   const dbMs = cpuBefore[1] && cpuAfter[1] ? cpuBetween(cpuBefore[1], cpuAfter[1]) : undefined;
   smtpRow.result.databaseCpuMs = dbMs === undefined ? undefined : dbMs / count;
   const perSecond = smtpRow.result.requestsPerSecond;
-  const aimText =
-    kind === "postgres"
-      ? `${perSecond >= MIN_PER_SECOND ? "✓" : "✗"} ≥ ${MIN_PER_SECOND}/s · ${(smtpRow.ratio ?? 0) >= MIN_RATIO ? "✓" : "✗"} ≥ ${MIN_RATIO * 100}% of baseline`
-      : "";
+  // Every message sent, threaded into a conversation and listed by the API, per second of the whole
+  // span, against the same raw INSERT baseline; it has no per-message latencies.
+  const endToEnd = count / threadedSeconds;
+  const endToEndRow: LoadRow = {
+    label: "end to end: first sent → all threaded and listed",
+    result: {
+      ...smtpRow.result,
+      requestsPerSecond: endToEnd,
+      p50Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      maxMs: Number.NaN,
+      serverCpuMs: undefined,
+      databaseCpuMs: undefined,
+    },
+    ratio: endToEnd / baseRow.result.requestsPerSecond,
+  };
+  const postgres = kind === "postgres";
+  if (postgres) {
+    smtpRow.aim = { minRatio: DELIVERY_MIN_RATIO };
+    endToEndRow.aim = { minRatio: END_TO_END_MIN_RATIO };
+  }
+  const met = (ok: boolean) => (ok ? "✓" : "✗");
+  const aimText = postgres
+    ? `${met(perSecond >= MIN_PER_SECOND)} ≥ ${MIN_PER_SECOND}/s · ${met((smtpRow.ratio ?? 0) >= DELIVERY_MIN_RATIO)} ≥ ${DELIVERY_MIN_RATIO * 100}% of baseline`
+    : "";
+  const endToEndAim = postgres
+    ? ` · ${met((endToEndRow.ratio ?? 0) >= END_TO_END_MIN_RATIO)} ≥ ${END_TO_END_MIN_RATIO * 100}% of baseline`
+    : "";
   const engine = kind === "postgres" ? "PostgreSQL" : "embedded PGlite";
   return [
     {
       title: `Email ingestion on ${engine}`,
       context: `${count} messages, ${(totalBytes / 2 ** 20).toFixed(1)} MiB (median ${(sizes[Math.floor(count / 2)] / 1024).toFixed(0)} KB, largest ${(sizes[count - 1] / 1024).toFixed(0)} KB, a third with an attachment); ${clients} concurrent SMTP clients; msg/s shown as req/s`,
-      loads: [baseRow, smtpRow],
+      loads: [baseRow, smtpRow, endToEndRow],
       facts: [
         { label: "accepted messages per second", value: perSecond, unit: "msg/s", detail: aimText },
         {
           label: "first message sent → all threaded and listed by the API",
           value: threadedSeconds,
           unit: "s",
-          detail: `${(count / threadedSeconds).toFixed(0)} msg/s end to end`,
+          detail: `${endToEnd.toFixed(0)} msg/s end to end, ${((endToEndRow.ratio ?? 0) * 100).toFixed(1)}% of baseline${endToEndAim}`,
         },
         { label: "start → first 200 from /readyz", value: readyMs, unit: "ms" },
       ],

@@ -42,16 +42,23 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
 
 /**
  * The PostgreSQL backends serving one database, when PostgreSQL runs on this machine (otherwise
- * their /proc entries do not exist and the figure is reported as unknown).
+ * their /proc entries do not exist and the figure is reported as unknown). With `application`, only
+ * the sessions with that application_name (`include`), or only the others; two servers sharing one
+ * database in a run are told apart this way.
  */
-export function postgresBackends(adminUrl: string, database: string): CpuWatch {
+export function postgresBackends(
+  adminUrl: string,
+  database: string,
+  application?: { name: string; include: boolean },
+): CpuWatch {
   return async () => {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     try {
       const { rows } = await client.query<{ pid: number }>(
-        "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
-        [database],
+        `select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()
+         and ($2::text is null or (application_name = $2) = $3)`,
+        [database, application?.name ?? null, application?.include ?? true],
       );
       return rows.map((row) => row.pid);
     } finally {

@@ -3,6 +3,8 @@ import type { LoadResult } from "./load.ts";
 /** What the project aims for; a miss is printed, never turned into a failing exit code. */
 export interface Aim {
   minRatio?: number;
+  /** The least share of the matching database-floor row's requests per second. */
+  minFloorRatio?: number;
   maxP99Ms?: number;
 }
 
@@ -11,6 +13,11 @@ export interface LoadRow {
   result: LoadResult;
   /** This row's requests per second divided by the baseline's, measured in the same run. */
   ratio: number | undefined;
+  /**
+   * This row's requests per second divided by those of the database floor doing the same work on the
+   * same database (bench/lib/floor-server.ts), measured in the same run; only where there is one.
+   */
+  floorRatio?: number;
   aim?: Aim;
 }
 
@@ -54,6 +61,8 @@ export function aimVerdict(row: LoadRow): string {
   const aim = row.aim;
   if (aim?.minRatio !== undefined && row.ratio !== undefined)
     parts.push(`${row.ratio >= aim.minRatio ? "✓" : "✗"} ≥ ${percent(aim.minRatio)}`);
+  if (aim?.minFloorRatio !== undefined && row.floorRatio !== undefined)
+    parts.push(`${row.floorRatio >= aim.minFloorRatio ? "✓" : "✗"} ≥ ${percent(aim.minFloorRatio)} of floor`);
   if (aim?.maxP99Ms !== undefined)
     parts.push(`${row.result.p99Ms < aim.maxP99Ms ? "✓" : "✗"} p99 < ${aim.maxP99Ms} ms`);
   return parts.join(" · ");
@@ -72,9 +81,14 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
 export function renderSection(section: Section): string {
   const out = [`\n${section.title}`, `  ${section.context}`, ""];
   if (section.loads.length > 0) {
+    // The "vs floor" column only appears in sections that measured a database floor.
+    const floor = section.loads.some((row) => row.floorRatio !== undefined);
+    const header = ["measurement", "requests", "req/s", "p50 ms", "p99 ms", "vs baseline"];
+    if (floor) header.push("vs floor");
+    header.push("CPU ms/req", "aim");
     out.push(
       table(
-        ["measurement", "requests", "req/s", "p50 ms", "p99 ms", "vs baseline", "CPU ms/req", "aim"],
+        header,
         section.loads.map((row) => [
           row.label,
           fmt(row.result.completed, integer),
@@ -82,10 +96,11 @@ export function renderSection(section: Section): string {
           fmt(row.result.p50Ms),
           fmt(row.result.p99Ms),
           percent(row.ratio),
+          ...(floor ? [percent(row.floorRatio)] : []),
           cpu(row.result),
           aimVerdict(row),
         ]),
-        new Set([1, 2, 3, 4, 5, 6]),
+        new Set(floor ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6]),
       ),
     );
   }

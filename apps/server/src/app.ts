@@ -4,7 +4,12 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
-import { Problem as ProblemSchema } from "../../../packages/contracts/src/index.ts";
+import {
+  DurableEventTypes,
+  EventCatalogue,
+  Problem as ProblemSchema,
+  WebhookEnvelope,
+} from "../../../packages/contracts/src/index.ts";
 import type { AppContext } from "./context.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
 import { installIdempotency } from "./http/idempotency.ts";
@@ -50,6 +55,7 @@ export async function buildApp(
         },
       },
       security: [{ bearer: [] }, { session: [] }],
+      webhooks: webhookOperations(),
     },
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
@@ -78,4 +84,57 @@ export async function buildApp(
   for (const register of siteModules) await register(app, ctx);
 
   return app;
+}
+
+/** Headers every webhook delivery carries besides the JSON body. */
+const webhookHeaders = [
+  {
+    name: "keepwell-signature",
+    in: "header" as const,
+    required: true,
+    description:
+      't=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body"> with the webhook\'s secret; refuse an old t to refuse replays',
+    schema: { type: "string" as const },
+  },
+  {
+    name: "keepwell-event",
+    in: "header" as const,
+    required: true,
+    description: "The event type",
+    schema: { type: "string" as const },
+  },
+  {
+    name: "keepwell-delivery",
+    in: "header" as const,
+    required: true,
+    description: "This webhook's delivery of the event, kept across retries (the body's id names the event)",
+    schema: { type: "string" as const, format: "uuid" },
+  },
+];
+
+/**
+ * OpenAPI 3.1 `webhooks`: what a subscribed URL receives, one entry per durable event type (plus the
+ * test ping), generated from the event catalogue so the document cannot drift from it.
+ */
+function webhookOperations() {
+  const operation = (type: (typeof DurableEventTypes)[number] | "ping", description: string) => ({
+    post: {
+      summary: type,
+      description,
+      parameters: webhookHeaders,
+      requestBody: { required: true, content: { "application/json": { schema: WebhookEnvelope(type) } } },
+      responses: {
+        "2XX": { description: "Received. Any other answer, a redirect or no answer within 10 s is retried" },
+      },
+    },
+  });
+  const webhooks: Record<string, ReturnType<typeof operation>> = {};
+  for (const type of DurableEventTypes) {
+    webhooks[type] = operation(type, (EventCatalogue[type] as { description?: string }).description ?? type);
+  }
+  webhooks.ping = operation(
+    "ping",
+    "Sent only by POST /api/v1/webhooks/{id}/test, whatever the webhook's events",
+  );
+  return webhooks;
 }

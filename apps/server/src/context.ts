@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/database.ts";
-import type { EventBus } from "./realtime/event-bus.ts";
+import type { EventBus } from "./events/bus.ts";
 import type { Jobs } from "./jobs/jobs.ts";
 import type { SystemMailer } from "./modules/notifications/system-mail.ts";
 

@@ -8,7 +8,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { Jobs } from "./jobs/jobs.ts";
 import { moduleJobs, moduleShutdowns, moduleStartups } from "./modules/index.ts";
 import { SystemMailer } from "./modules/notifications/system-mail.ts";
-import { EventBus } from "./realtime/event-bus.ts";
+import { EventBus } from "./events/bus.ts";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -34,7 +34,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await database.close();
     throw error;
   }
-  const events = new EventBus(database);
+  const events = new EventBus(database, log);
   const jobs = new Jobs(database, config);
   const ctx: AppContext = {
     config,
@@ -50,6 +50,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await events.start();
   await jobs.start(config.runWorker);
   for (const startup of moduleStartups) await startup(ctx);
+  // Durable listeners were defined by the modules' startups; worker instances consume the outbox.
+  if (config.runWorker) events.consumers.start();
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -68,8 +70,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closed = true;
       await closeWeb(app);
       for (const shutdown of moduleShutdowns) await shutdown(ctx);
-      await jobs.stop();
       await events.stop();
+      await jobs.stop();
       await database.close();
     },
   };

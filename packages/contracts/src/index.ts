@@ -6,6 +6,7 @@ export * from "./contacts.ts";
 export * from "./conversations.ts";
 export * from "./email.ts";
 export * from "./email-outbound.ts";
+export * from "./events.ts";
 export * from "./inboxes.ts";
 export * from "./realtime.ts";
 export * from "./reports.ts";

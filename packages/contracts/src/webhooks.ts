@@ -5,7 +5,8 @@ import { NullableTimestamp, StrictObject, Timestamp, Uuid } from "./common.ts";
 export const WebhookEventType = Type.String({
   pattern: "^(\\*|[a-z][a-z_]*(\\.[a-z][a-z_]*)+)$",
   maxLength: 100,
-  description: 'An event type such as "conversation.created", or "*" for every event',
+  description:
+    'An event type such as "conversation.created" (the webhooks section of this document lists each, with its body), or "*" for every event',
 });
 
 const WebhookUrl = Type.String({

@@ -27,8 +27,23 @@ export interface Database {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }[] | { rows: unknown[] }>;
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Takes a named lock held for as long as this process (its database session) lives, or until
+   * released; null when another holder has it. Durable event listeners use it so that one instance
+   * at a time reads each stream.
+   */
+  tryLock(name: string): Promise<HeldLock | null>;
   close(): Promise<void>;
 }
+
+export interface HeldLock {
+  /** True once the session that held the lock is gone: another instance may hold it now. */
+  readonly lost: boolean;
+  release(): Promise<void>;
+}
+
+/** Advisory locks taken by Keepwell use this first key, so they never meet pg-boss's own. */
+const LOCK_SPACE = 0x4b57;
 
 /**
  * Kysely's PGlite driver shares one connection between all callers; without a lock, a query issued
@@ -74,6 +89,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   }
   const pglite = await PGlite.create(target, { extensions: { pg_trgm, btree_gin } });
   const db = new Kysely<DB>({ dialect: new SerializedPGliteDialect(pglite) });
+  const heldLocks = new Set<string>();
   return {
     kind: "pglite",
     db,
@@ -88,6 +104,17 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
     async notify(channel, payload) {
       await pglite.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    // One process owns an embedded database, so its locks live in memory.
+    async tryLock(name) {
+      if (heldLocks.has(name)) return null;
+      heldLocks.add(name);
+      return {
+        lost: false,
+        async release() {
+          heldLocks.delete(name);
+        },
+      };
     },
     async close() {
       await db.destroy();
@@ -135,6 +162,31 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
     return client;
   }
 
+  /*
+   * Session-level advisory locks live on their own connection: a process that dies (or loses that
+   * connection) releases them at once, so another instance can take over its listeners.
+   */
+  let lockSession: Promise<{ client: pg.Client; held: Map<string, { lost: boolean }> }> | undefined;
+  function lockClient() {
+    lockSession ??= (async () => {
+      const client = new pg.Client({ connectionString });
+      const held = new Map<string, { lost: boolean }>();
+      const lost = () => {
+        for (const lock of held.values()) lock.lost = true;
+        held.clear();
+        lockSession = undefined;
+      };
+      client.on("error", lost);
+      client.on("end", lost);
+      await client.connect();
+      return { client, held };
+    })().catch((error) => {
+      lockSession = undefined;
+      throw error;
+    });
+    return lockSession;
+  }
+
   return {
     kind: "postgres",
     db,
@@ -158,8 +210,33 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
     async notify(channel, payload) {
       await pool.query("select pg_notify($1, $2)", [channel, payload]);
     },
+    async tryLock(name) {
+      const session = await lockClient();
+      if (session.held.has(name)) return null;
+      const result = await session.client.query<{ locked: boolean }>(
+        "select pg_try_advisory_lock($1, hashtext($2)) as locked",
+        [LOCK_SPACE, name],
+      );
+      if (!result.rows[0]?.locked) return null;
+      const lock = { lost: false };
+      session.held.set(name, lock);
+      return {
+        get lost() {
+          return lock.lost;
+        },
+        async release() {
+          if (lock.lost || session.held.get(name) !== lock) return;
+          session.held.delete(name);
+          await session.client
+            .query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, name])
+            .catch(() => {});
+        },
+      };
+    },
     async close() {
       closing = true;
+      const locks = await lockSession?.catch(() => undefined);
+      await locks?.client.end().catch(() => {});
       const client = await listener?.catch(() => undefined);
       await client?.end().catch(() => {});
       await db.destroy();

@@ -15,6 +15,7 @@ import * as retentionHistory from "./migrations/2026_11_28_012_retention_history
 import * as lifecycleBounces from "./migrations/2026_11_28_013_lifecycle_bounces.ts";
 import * as hygiene from "./migrations/2026_11_28_014_hygiene.ts";
 import * as chatUploadsLanguage from "./migrations/2026_11_28_016_chat_uploads_language.ts";
+import * as eventOutbox from "./migrations/2026_12_08_017_event_outbox.ts";
 
 /** Migrations are listed here explicitly so that they work the same from source and from any bundle. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_28_013_lifecycle_bounces": lifecycleBounces,
   "2026_11_28_014_hygiene": hygiene,
   "2026_11_28_016_chat_uploads_language": chatUploadsLanguage,
+  "2026_12_08_017_event_outbox": eventOutbox,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -272,6 +272,7 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: CreatedAt;
   delivered_at: Timestamp | null;
+  event_id: string | null;
 }
 
 /** A timestamp column with a database default: optional on insert. */
@@ -1020,6 +1021,39 @@ export interface HelpArticleFeedbackTable {
   created_at: CreatedAt;
 }
 
+/** The transactional outbox (see migration 017): one row per durable event, in commit order by (tx, seq). */
+export interface EventOutboxTable {
+  workspace_id: string;
+  seq: Generated<string>;
+  tx: Generated<string>;
+  id: Generated<string>;
+  type: string;
+  data: Json;
+  created_at: Generated<Date>;
+}
+
+/** How far each durable listener has read the outbox. */
+export interface EventConsumersTable {
+  name: string;
+  pos_tx: Generated<string>;
+  pos_seq: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+/** An event a listener gave up on after its retries, kept for a person to see and retry. */
+export interface EventParkedTable {
+  workspace_id: string;
+  consumer: string;
+  event_id: string;
+  seq: BigIntCol;
+  type: string;
+  data: Json;
+  occurred_at: Timestamp;
+  attempts: number;
+  error: string;
+  parked_at: Generated<Date>;
+}
+
 export interface DB {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -1058,6 +1092,9 @@ export interface DB {
   survey_page_nonces: SurveyPageNoncesTable;
   conversation_metrics: ConversationMetricsTable;
   metrics_sweep_state: MetricsSweepStateTable;
+  event_outbox: EventOutboxTable;
+  event_consumers: EventConsumersTable;
+  event_parked: EventParkedTable;
   report_daily_rollups: ReportDailyRollupsTable;
   report_daily_totals: ReportDailyTotalsTable;
   report_daily_workspace: ReportDailyWorkspaceTable;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeclaredRoute, declaredRoutes } from "../modules/access/authenticate.ts";
 import {
@@ -155,6 +156,22 @@ describe.each(databaseKinds)("authorization of every route on %s", (kind) => {
     ids.articles = helpArticle.body.id;
     const helpRevisions = await owner.get(`/api/v1/help-center/articles/${ids.articles}/revisions`);
     ids.revisions = helpRevisions.body.data[0].id;
+    // An event a listener set aside (written directly: no listener here fails on purpose).
+    ids.parked = randomUUID();
+    await server.ctx.db
+      .insertInto("event_parked")
+      .values({
+        workspace_id: acme.workspaceId,
+        consumer: "webhooks",
+        event_id: ids.parked,
+        seq: 1,
+        type: "contact.created",
+        data: JSON.stringify({ id: ids.contacts }),
+        occurred_at: new Date(),
+        attempts: 7,
+        error: "probe",
+      })
+      .execute();
     for (const [name, id] of Object.entries(ids)) expect(String(id), `fixture ${name}`).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DurableEventTypes } from "../../../../packages/contracts/src/index.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -34,6 +35,26 @@ describe.each(databaseKinds)("HTTP conventions on %s", (kind) => {
     expect(spec.paths["/api/v1/tokens"].post.description).toMatch(/tokens:manage/);
     const docs = await fetch(`${server.url}/api/docs/`, { redirect: "manual" });
     expect([200, 302]).toContain(docs.status);
+  });
+
+  it("documents each webhook delivery's body, from the event catalogue", async () => {
+    const spec = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const body = spec.webhooks["message.created"].post.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(["id", "type", "created_at", "workspace_id", "data"]);
+    expect(body.properties.type.const).toBe("message.created");
+    expect(body.description).toMatch(/at least once/);
+    expect(body.properties.id.description).toMatch(/idempotency key/);
+    const data = body.properties.data;
+    expect(data.required).toEqual(["id", "conversation_id", "kind"]);
+    expect(data.properties.kind.anyOf.map((k: { const: string }) => k.const)).toEqual([
+      "incoming",
+      "outgoing",
+      "note",
+      "activity",
+    ]);
+    expect(data.properties.channel).toBeDefined();
+    expect(Object.keys(spec.webhooks)).toEqual([...DurableEventTypes, "ping"]);
+    expect(spec.webhooks.typing).toBeUndefined();
   });
 
   it("answers an unknown route with a problem+json 404", async () => {

@@ -10,7 +10,12 @@ interface QueueDefinition {
   retryDelay?: number;
   retryBackoff?: boolean;
   expireInSeconds?: number;
+  /** Run a fetched batch's jobs one after the other, in the order they were sent. */
+  sequential?: boolean;
 }
+
+/** Jobs a worker fetches at once and runs side by side (per queue). */
+const JOBS_PER_FETCH = 4;
 
 /**
  * Background work through pg-boss, in the same database as everything else (no Redis).
@@ -22,8 +27,18 @@ export class Jobs {
   readonly #queues = new Map<string, { options: QueueDefinition; handler: JobHandler<any> }>();
   #started = false;
 
+  readonly #inline = new Set<Promise<void>>();
+  #runWorkers = false;
+
   constructor(database: Database, config: Pick<Config, "databaseUrl">) {
-    const common = { schema: "pgboss", supervise: true, schedule: true, migrate: true } as const;
+    // Workers wake on the NOTIFY of a new job instead of polling for it.
+    const common = {
+      schema: "pgboss",
+      supervise: true,
+      schedule: true,
+      migrate: true,
+      useListenNotify: true,
+    } as const;
     this.boss =
       database.kind === "postgres" && config.databaseUrl
         ? new PgBoss({ ...common, connectionString: config.databaseUrl, max: 4 })
@@ -31,6 +46,12 @@ export class Jobs {
             ...common,
             db: {
               executeSql: (text, values) => database.executeSql(text, values) as Promise<{ rows: any[] }>,
+              // The embedded database's notifications reach this process directly.
+              async listen(channel, onNotification, onReconnect) {
+                const unlisten = await database.listen(channel, onNotification);
+                onReconnect();
+                return { close: unlisten };
+              },
             },
           });
     this.boss.on("error", (error) => {
@@ -46,20 +67,64 @@ export class Jobs {
 
   async start(runWorkers: boolean): Promise<void> {
     await this.boss.start();
+    this.#runWorkers = runWorkers;
     for (const [name, { options, handler }] of this.#queues) {
-      await this.boss.createQueue(name, options).catch(() => this.boss.updateQueue(name, options));
+      const { sequential, ...queueOptions } = options;
+      const queue = { ...queueOptions, notify: true };
+      await this.boss.createQueue(name, queue).catch(() => this.boss.updateQueue(name, queue));
       if (runWorkers) {
-        await this.boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-          for (const job of jobs) {
+        // A few jobs at a time, side by side, each settled on its own; while fetches come back
+        // full the worker keeps fetching, so a backlog drains without waiting for polls.
+        const work = {
+          batchSize: JOBS_PER_FETCH,
+          burstWhenBatchFull: true,
+          perJobResults: true,
+          // Jobs that start later (a snooze, a backstop) are found by the poll, not by a NOTIFY.
+          pollingIntervalSeconds: 1,
+          notifyPollingIntervalSeconds: 1,
+        } as const;
+        const settle = async (job: { id: string; data: unknown }) => {
+          try {
             await handler(job.data as object, {
               id: job.id,
               retryCount: (job as { retryCount?: number }).retryCount ?? 0,
             });
+            return { id: job.id, status: "completed" as const };
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            return { id: job.id, status: "failed" as const, output: { message } };
           }
+        };
+        await this.boss.work(name, work, async (jobs) => {
+          if (!sequential) return Promise.all(jobs.map(settle));
+          const results = [];
+          for (const job of jobs) results.push(await settle(job));
+          return results;
         });
       }
     }
     this.#started = true;
+  }
+
+  /**
+   * Runs a queue's handler here and now as a first attempt, without waiting for it. The caller has
+   * sent the same job with a delay (`backstopId`): that job stays behind for a failure or for a
+   * process that dies mid-attempt, and goes once the attempt succeeds. Handlers must tolerate
+   * running twice.
+   */
+  runNow<T extends object>(name: string, data: T, backstopId: string | null): void {
+    const queue = this.#queues.get(name);
+    if (!queue || !this.#runWorkers) return;
+    const attempt: Promise<void> = queue
+      .handler(data, { id: backstopId ?? "first-attempt", retryCount: 0 })
+      .then(
+        async () => {
+          if (backstopId) await this.boss.deleteJob(name, backstopId).catch(() => {});
+        },
+        () => undefined, // the backstop job retries; the handler has recorded what went wrong
+      );
+    this.#inline.add(attempt);
+    void attempt.finally(() => this.#inline.delete(attempt));
   }
 
   /**
@@ -78,6 +143,8 @@ export class Jobs {
   }
 
   async stop(): Promise<void> {
+    this.#runWorkers = false;
+    await Promise.allSettled([...this.#inline]);
     if (this.#started) await this.boss.stop({ graceful: true, timeout: 5000, close: true });
   }
 }

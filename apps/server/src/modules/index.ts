@@ -22,6 +22,8 @@ import { defineEmailInboundJobs, startEmailInbound, stopEmailInbound } from "./e
 import { defineEmailOutboundJobs, startEmailOutbound } from "./email/outbound/jobs.ts";
 import { emailOutboundRoutes } from "./email/outbound/routes.ts";
 import { emailInboundRoutes } from "./email/routes.ts";
+import { defineEventJobs, startEvents } from "./events/jobs.ts";
+import { eventRoutes } from "./events/routes.ts";
 import { moveUsageContactRows } from "./health/contact-merge.ts";
 import { defineHealthJobs, startHealth } from "./health/jobs.ts";
 import { healthRoutes } from "./health/routes.ts";
@@ -66,6 +68,7 @@ export const apiModules: ModuleRoutes[] = [
   auditRoutes,
   realtimeRoutes,
   webhookRoutes,
+  eventRoutes,
   workspaceRoutes,
   invitationRoutes,
   avatarRoutes,
@@ -120,6 +123,7 @@ export const moduleJobs: ((ctx: AppContext) => void)[] = [
   defineBillingJobs,
   defineWidgetJobs,
   defineAttachmentJobs,
+  defineEventJobs,
 ];
 
 /** Work to do once jobs and events are running (schedules, listeners). */
@@ -136,6 +140,7 @@ export const moduleStartups: ((ctx: AppContext) => Promise<void>)[] = [
   startHelpCenter,
   startWidget,
   startAttachments,
+  startEvents,
 ];
 
 /** Work to undo when the server closes, before jobs and the database stop (listeners, timers). */

@@ -11,7 +11,7 @@ import { can } from "../http/permissions.ts";
 import type { Principal } from "../http/principal.ts";
 import { Problem } from "../lib/errors.ts";
 import { isFrameError, parseClientFrame } from "./client-frames.ts";
-import type { WorkspaceEvent } from "./event-bus.ts";
+import type { WorkspaceEvent } from "../events/types.ts";
 import { PresenceBoard, type PresenceReport } from "./presence-board.ts";
 
 /** Re-resolves the credential a socket was opened with: null (or a 401 Problem) once it is gone. */
@@ -198,7 +198,7 @@ export class RealtimeHub {
     }
     await this.#presenceQueue;
     for (const { workspaceId, ...report } of reports.values()) {
-      await this.#ctx.events.publish(workspaceId, "presence", { ...report }, true).catch(() => {});
+      await this.#ctx.events.broadcast(workspaceId, "presence", { ...report }).catch(() => {});
     }
     this.#byWorkspace.clear();
   }
@@ -287,7 +287,7 @@ export class RealtimeHub {
     if (conn.typedAt.size > 100) conn.typedAt.clear();
     conn.typedAt.set(message.conversation_id, now);
     const data = { conversation_id: message.conversation_id, agent_id: agentId, name: conn.name };
-    this.#ctx.events.publish(workspaceId, "typing", data, true).catch((error) => {
+    this.#ctx.events.broadcast(workspaceId, "typing", data).catch((error) => {
       this.#ctx.log.warn({ err: error }, "realtime: typing not published");
     });
   }
@@ -316,7 +316,7 @@ export class RealtimeHub {
         viewing,
       };
       await this.#ctx.events
-        .publish(workspaceId, "presence", { ...report }, true)
+        .broadcast(workspaceId, "presence", { ...report })
         .catch((error) => this.#ctx.log.warn({ err: error }, "realtime: presence not published"));
     });
   }

@@ -7,6 +7,7 @@ import { type RunningServer, startServer } from "../server.ts";
 import { createApiToken } from "../modules/access/service.ts";
 import { addMember, createWorkspace, upsertAgent } from "../modules/workspaces/service.ts";
 import type { Role } from "../db/schema.ts";
+import type { WorkspaceEvent } from "../events/types.ts";
 import { randomUUID } from "node:crypto";
 import { postgresTemplate, seedPgliteDataDir, templatesEnabled } from "./db-template.ts";
 
@@ -174,5 +175,45 @@ export function apiClient(baseUrl: string, token?: string) {
       request<T>("PUT", url, body ?? {}, headers),
     delete: <T = any>(url: string, headers?: Record<string, string>) =>
       request<T>("DELETE", url, undefined, headers),
+  };
+}
+
+/**
+ * The events a server recorded (its outbox), oldest first: what sockets, listeners and webhooks get.
+ * `clear()` forgets those recorded so far.
+ */
+export function eventLog(server: RunningServer) {
+  let after = "0";
+  const read = async () => {
+    const rows = await server.ctx.db
+      .selectFrom("event_outbox")
+      .select(["id", "workspace_id", "type", "data", "created_at", "seq"])
+      .where("seq", ">", after)
+      .orderBy("seq")
+      .execute();
+    return rows;
+  };
+  return {
+    async all(): Promise<WorkspaceEvent[]> {
+      return (await read()).map((row) => ({
+        id: row.id,
+        type: row.type,
+        workspace_id: row.workspace_id,
+        data: row.data,
+        at: new Date(row.created_at).toISOString(),
+      }));
+    },
+    async clear(): Promise<void> {
+      const rows = await read();
+      if (rows.length > 0) after = String(rows[rows.length - 1]!.seq);
+    },
+  };
+}
+
+/** The event bus without the catalogue's types, for tests that publish made-up payloads on purpose. */
+export function looseEvents(server: RunningServer) {
+  return server.ctx.events as unknown as {
+    publish(workspaceId: string, type: string, data: Record<string, unknown>): Promise<void>;
+    broadcast(workspaceId: string, type: string, data: Record<string, unknown>): Promise<void>;
   };
 }

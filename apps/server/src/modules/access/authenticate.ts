@@ -111,9 +111,8 @@ async function watchCredentialChanges(ctx: AppContext): Promise<() => Promise<vo
   const onEvent = (event: { type: string }) => {
     if (CREDENTIAL_EVENTS.has(event.type)) cache.forgetAll();
   };
-  // The sink runs on the publishing instance before publish returns (before the change's response);
-  // the subscription hears the same events from every other instance.
-  ctx.events.addSink(async (event) => onEvent(event));
+  // Every instance hears the events at commit; the instance that made a change has already
+  // forgotten its cache before answering (forgetCachedTokens).
   const unsubscribe = ctx.events.subscribe(onEvent);
   const unlisten = await ctx.database.listen(CREDENTIALS_CHANNEL, () => cache.forgetAll());
   return async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -8,6 +7,7 @@ import {
   startTestServer,
   type TestServer,
   type TestWorkspace,
+  eventLog,
 } from "../../test/harness.ts";
 import { stripeRetry } from "./actions.ts";
 import { advanceDunning } from "./dunning.ts";
@@ -23,16 +23,14 @@ describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
   let acme: TestWorkspace;
   let clock = new Date("2026-12-01T09:00:00Z");
   let sequence = 0;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     stripeRetry.delaySeconds = 1;
     fake = await startFakeStripe();
     server = await startTestServer(kind, {}, { now: () => clock });
     setStripeApiBase(server.ctx, fake.url);
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
     acme = await createTestWorkspace(server, "Acme");
     const inbox = await as("owner").post("/api/v1/inboxes", { name: "Support", channel: "api" });
     const saved = await as("owner").put("/api/v1/billing/settings", {
@@ -148,7 +146,7 @@ describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
     expect(closed).toMatchObject({ state: "recovered", outcome: "recovered" });
     expect(closed.notices).toHaveLength(2);
     expect(fake.requests).toEqual([]);
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "dunning.recovered",
         data: expect.objectContaining({ company_id: initech }),
@@ -248,7 +246,7 @@ describe.each(databaseKinds)("friendly dunning and pause on %s", (kind) => {
     expect(fake.requests.slice(before).filter((r) => r.path === "/v1/subscriptions/sub_hooli")).toHaveLength(
       1,
     );
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "billing.choice",
         data: expect.objectContaining({ company_id: hooli, choice: "pause", by: "customer" }),

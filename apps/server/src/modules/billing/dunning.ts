@@ -152,7 +152,7 @@ async function advanceCase(ctx: AppContext, ws: string, caseId: string, config: 
     await ctx.events.publish(ws, "dunning.expired", {
       id: caseId,
       company_id: claimed.companyId,
-      outcome: claimed.outcome,
+      outcome: claimed.outcome ?? "none",
     });
     await ctx.events.publish(ws, "billing.updated", { company_id: claimed.companyId });
     return;

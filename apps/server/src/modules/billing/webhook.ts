@@ -111,14 +111,14 @@ async function afterCommit(ctx: AppContext, workspaceId: string, effects: Effect
   try {
     if (effects.companyId)
       await ctx.events.publish(workspaceId, "billing.updated", { company_id: effects.companyId });
-    if (effects.dunningOpened) {
+    if (effects.dunningOpened && effects.companyId) {
       await ctx.events.publish(workspaceId, "dunning.opened", {
         id: effects.dunningOpened,
         company_id: effects.companyId,
       });
       await queueDunningTick(ctx, workspaceId);
     }
-    if (effects.dunningRecovered)
+    if (effects.dunningRecovered && effects.companyId)
       await ctx.events.publish(workspaceId, "dunning.recovered", {
         id: effects.dunningRecovered,
         company_id: effects.companyId,

@@ -128,7 +128,7 @@ export async function createCallback(
   const reason = (input.reason ?? "").trim();
   if (reason.length > 2000) throw invalid("reason", "Keep the reason under 2,000 characters");
   const events: PendingEvent[] = [];
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const inbox = await getInbox(trx, workspaceId, inboxId).catch((error) => {
       if (error instanceof Problem && error.status === 404)
         throw invalid("inbox_id", "No inbox with this id in this workspace");
@@ -205,7 +205,6 @@ export async function createCallback(
     });
     return present(row, person);
   });
-  await publishEvents(ctx, workspaceId, events);
   return result;
 }
 
@@ -306,7 +305,7 @@ export async function recordAttempt(
   const notes = (input.notes ?? "").trim();
   const at = ctx.now();
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(workspaceId, events, async (trx) => {
     const conversation = await lockConversation(trx, workspaceId, conversationId);
     if (!conversation) throw notFound("Conversation");
     const callback = await lockCallback(trx, workspaceId, conversationId);
@@ -385,6 +384,5 @@ export async function recordAttempt(
       data: { id: conversationId, status: written.conversation.status, cause: "callback_attempt" },
     });
   });
-  await publishEvents(ctx, workspaceId, events);
   return showCallback(ctx, principal, conversationId);
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -7,6 +6,7 @@ import {
   startTestServer,
   type TestServer,
   type TestWorkspace,
+  eventLog,
 } from "../../test/harness.ts";
 import { createContact } from "../contacts/service.ts";
 
@@ -14,15 +14,13 @@ describe.each(databaseKinds)("companies on %s", (kind) => {
   let server: TestServer;
   let acme: TestWorkspace;
   let globex: TestWorkspace;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -56,7 +54,7 @@ describe.each(databaseKinds)("companies on %s", (kind) => {
     expect(shown.body).toMatchObject({ id, name: "Initech", contact_count: 2, mrr_cents: 4_900_000 });
     const audit = await as(acme, "owner").get("/api/v1/audit-log");
     expect(audit.body.data[0]).toMatchObject({ action: "company.created", target_id: id });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "company.created", workspace_id: acme.workspaceId, data: { id } }),
     );
   });
@@ -86,7 +84,7 @@ describe.each(databaseKinds)("companies on %s", (kind) => {
       target_id: created.body.id,
       data: { mrr_cents: { from: 100, to: 0 } },
     });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "company.updated", data: { id: created.body.id } }),
     );
   });
@@ -169,7 +167,7 @@ describe.each(databaseKinds)("companies on %s", (kind) => {
     expect((await as(acme, "agent").get(`/api/v1/companies/${company.body.id}`)).status).toBe(404);
     const survivor = await as(acme, "agent").get(`/api/v1/contacts/${contact.id}`);
     expect(survivor.body).toMatchObject({ name: "Survivor", company_id: null });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "company.deleted", data: { id: company.body.id } }),
     );
   });

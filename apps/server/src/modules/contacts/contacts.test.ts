@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -7,6 +6,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  eventLog,
 } from "../../test/harness.ts";
 import { createCompany } from "../companies/service.ts";
 import { createInbox } from "../inboxes/service.ts";
@@ -16,15 +16,13 @@ describe.each(databaseKinds)("contacts on %s", (kind) => {
   let server: TestServer;
   let acme: TestWorkspace;
   let globex: TestWorkspace;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -53,7 +51,7 @@ describe.each(databaseKinds)("contacts on %s", (kind) => {
     expect(response.body).not.toHaveProperty("workspace_id");
     const audit = await as(acme, "owner").get("/api/v1/audit-log");
     expect(audit.body.data[0]).toMatchObject({ action: "contact.created", target_id: response.body.id });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "contact.created",
         workspace_id: acme.workspaceId,
@@ -148,7 +146,7 @@ describe.each(databaseKinds)("contacts on %s", (kind) => {
     expect(new Date(response.body.updated_at).getTime()).toBeGreaterThanOrEqual(
       new Date(contact.body.updated_at).getTime(),
     );
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "contact.updated", data: { id: contact.body.id } }),
     );
   });
@@ -220,7 +218,7 @@ describe.each(databaseKinds)("contacts on %s", (kind) => {
     const free = await as(acme, "agent").post("/api/v1/contacts", { name: "Free" });
     expect((await as(acme, "agent").delete(`/api/v1/contacts/${free.body.id}`)).status).toBe(204);
     expect((await as(acme, "agent").get(`/api/v1/contacts/${free.body.id}`)).status).toBe(404);
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "contact.deleted", data: { id: free.body.id } }),
     );
 

@@ -1,4 +1,5 @@
 import type { AppContext } from "../../context.ts";
+import type { PendingEvent } from "../../events/types.ts";
 
 /*
  * Activity lines are the conversation's own history ("Dana assigned this to Sam"). The text is a
@@ -62,25 +63,16 @@ export const activities = {
   }),
 };
 
-export interface PendingEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
+export type { PendingEvent } from "../../events/types.ts";
 
 /**
- * Publishes after the transaction committed. The change is already durable, so a failing publisher
- * is logged rather than turned into an error that would invite the client to repeat the write.
+ * Records events on their own, after a write committed without them (tests and rare callers); a
+ * write records its events in its own transaction instead (`ctx.events.transaction`).
  */
 export async function publishEvents(
   ctx: AppContext,
   workspaceId: string,
   events: PendingEvent[],
 ): Promise<void> {
-  for (const event of events) {
-    try {
-      await ctx.events.publish(workspaceId, event.type, event.data);
-    } catch (error) {
-      ctx.log.error({ err: error, event: event.type }, "publishing an event failed");
-    }
-  }
+  await ctx.events.record(ctx.db, workspaceId, events);
 }

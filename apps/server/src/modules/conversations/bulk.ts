@@ -13,6 +13,7 @@ import { recordAudit } from "../audit/service.ts";
 import { principalOf } from "../access/authenticate.ts";
 import { addTagToConversation, resolveTag } from "../tags/service.ts";
 import { getMember } from "../workspaces/service.ts";
+import type { ConversationChange } from "../../events/types.ts";
 import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
 import { statusChange } from "./conversation-update.ts";
 import { writeActivity } from "./message-service.ts";
@@ -33,7 +34,7 @@ export async function bulkUpdate(ctx: AppContext, principal: Principal, input: B
   const workspaceId = principal.workspaceId;
   const now = ctx.now();
   const events: PendingEvent[] = [];
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const rows = await lockAll(trx, workspaceId, input.conversation_ids);
     if (rows.length !== input.conversation_ids.length) {
       throw invalid("conversation_ids", "Some of these conversations are not in this workspace");
@@ -99,7 +100,7 @@ export async function bulkUpdate(ctx: AppContext, principal: Principal, input: B
       });
       events.push({
         type: "conversation.updated",
-        data: { id: current.id, status: row.status, changes: Object.keys(diff) },
+        data: { id: current.id, status: row.status, changes: Object.keys(diff) as ConversationChange[] },
       });
       if ("assignee_id" in diff) {
         events.push({
@@ -111,7 +112,6 @@ export async function bulkUpdate(ctx: AppContext, principal: Principal, input: B
     }
     return changed;
   });
-  await publishEvents(ctx, workspaceId, events);
   return { updated };
 }
 

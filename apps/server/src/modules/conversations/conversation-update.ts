@@ -4,6 +4,7 @@ import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
 import { getMember } from "../workspaces/service.ts";
+import type { ConversationChange } from "../../events/types.ts";
 import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
 import { writeActivity } from "./message-service.ts";
 import {
@@ -40,7 +41,7 @@ export async function updateConversation(
   const now = options.at ?? ctx.now();
   const workspaceId = principal.workspaceId;
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(workspaceId, events, async (trx) => {
     const current = await lockConversation(trx, workspaceId, id);
     if (!current) throw notFound("Conversation");
     const actorRow = await getMember(trx, workspaceId, principal.agentId);
@@ -106,7 +107,7 @@ export async function updateConversation(
     });
     events.push({
       type: "conversation.updated",
-      data: { id, status: updated.status, changes: Object.keys(diff) },
+      data: { id, status: updated.status, changes: Object.keys(diff) as ConversationChange[] },
     });
     if ("assignee_id" in diff) {
       events.push({
@@ -115,7 +116,6 @@ export async function updateConversation(
       });
     }
   });
-  await publishEvents(ctx, workspaceId, events);
   return getConversation(ctx.db, workspaceId, id);
 }
 

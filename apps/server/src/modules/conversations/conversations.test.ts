@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { databaseKinds, startTestServer, type TestServer } from "../../test/harness.ts";
 import {
   type ConversationFixture,

@@ -121,7 +121,7 @@ export async function mergeConversations(
   const workspaceId = principal.workspaceId;
   const now = ctx.now();
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(workspaceId, events, async (trx) => {
     const rows = await lockPair(trx, workspaceId, [targetId, sourceId]);
     const target = rows.find((r) => r.id === targetId);
     if (!target) throw notFound("Conversation");
@@ -181,7 +181,6 @@ export async function mergeConversations(
       { type: "conversation.updated", data: { id: source.id, status: "resolved", changes: ["merged_into"] } },
     );
   });
-  await publishEvents(ctx, workspaceId, events);
   return getConversation(ctx.db, workspaceId, targetId);
 }
 
@@ -195,7 +194,7 @@ export async function splitMessage(
   const workspaceId = principal.workspaceId;
   const now = ctx.now();
   const events: PendingEvent[] = [];
-  const newId = await ctx.db.transaction().execute(async (trx) => {
+  const newId = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const [source] = await lockPair(trx, workspaceId, [conversationId]);
     if (!source) throw notFound("Conversation");
     const message = await trx
@@ -271,7 +270,6 @@ export async function splitMessage(
     );
     return created.id;
   });
-  await publishEvents(ctx, workspaceId, events);
   return getConversation(ctx.db, workspaceId, newId);
 }
 

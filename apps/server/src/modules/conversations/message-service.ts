@@ -140,7 +140,7 @@ export async function postMessage(
   const at = options.at ?? ctx.now();
   const workspaceId = principal.workspaceId;
   const events: PendingEvent[] = [];
-  const message = await ctx.db.transaction().execute(async (trx) => {
+  const message = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const conversation = await lockConversation(trx, workspaceId, conversationId);
     if (!conversation) throw notFound("Conversation");
     const written = await writeMessage(
@@ -157,7 +157,6 @@ export async function postMessage(
     });
     return written.message;
   });
-  await publishEvents(ctx, workspaceId, events);
   return message;
 }
 

@@ -169,7 +169,7 @@ export async function createConversation(
   const at = options.at ?? ctx.now();
   const workspaceId = principal.workspaceId;
   const events: PendingEvent[] = [];
-  const { conversation, message } = await ctx.db.transaction().execute(async (trx) => {
+  const { conversation, message } = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const inbox = await asField(
       getInbox(trx, workspaceId, input.inbox_id),
       "inbox_id",
@@ -206,7 +206,6 @@ export async function createConversation(
     });
     return written;
   });
-  await publishEvents(ctx, workspaceId, events);
   return { ...presentConversation(conversation, []), first_message: message };
 }
 
@@ -218,7 +217,7 @@ export async function tagConversation(
   ref: { tag?: string; tag_id?: string },
 ): Promise<PresentedConversation> {
   const workspaceId = principal.workspaceId;
-  const added = await ctx.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     const conversation = await lockConversation(trx, workspaceId, id);
     if (!conversation) throw notFound("Conversation");
     const { tag, created } = await resolveTag(trx, workspaceId, ref);
@@ -237,13 +236,11 @@ export async function tagConversation(
       targetId: id,
       data: { tag_id: tag.id, name: tag.name },
     });
+    await ctx.events.record(trx, workspaceId, [
+      { type: "conversation.updated", data: { id, changes: ["tags"], tag_added: tag.id } },
+    ]);
     return tag;
   });
-  if (added) {
-    await publishEvents(ctx, workspaceId, [
-      { type: "conversation.updated", data: { id, changes: ["tags"], tag_added: added.id } },
-    ]);
-  }
   return getConversation(ctx.db, workspaceId, id);
 }
 
@@ -254,22 +251,19 @@ export async function untagConversation(
   tagId: string,
 ): Promise<void> {
   const workspaceId = principal.workspaceId;
-  const removed = await ctx.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     const conversation = await lockConversation(trx, workspaceId, id);
     if (!conversation) throw notFound("Conversation");
     await getTag(trx, workspaceId, tagId);
-    if (!(await removeTagFromConversation(trx, workspaceId, id, tagId))) return false;
+    if (!(await removeTagFromConversation(trx, workspaceId, id, tagId))) return;
     await recordAudit(trx, principal, {
       action: "conversation.untagged",
       targetType: "conversation",
       targetId: id,
       data: { tag_id: tagId },
     });
-    return true;
-  });
-  if (removed) {
-    await publishEvents(ctx, workspaceId, [
+    await ctx.events.record(trx, workspaceId, [
       { type: "conversation.updated", data: { id, changes: ["tags"], tag_removed: tagId } },
     ]);
-  }
+  });
 }

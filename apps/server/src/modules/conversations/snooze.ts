@@ -46,7 +46,7 @@ export async function wakeConversation(ctx: AppContext, job: WakeUp): Promise<bo
   const now = ctx.now();
   const due = Math.max(now.getTime(), Date.parse(job.until));
   const events: PendingEvent[] = [];
-  const woke = await ctx.db.transaction().execute(async (trx) => {
+  const woke = await ctx.events.transaction(job.workspace_id, events, async (trx) => {
     const conversation = await lockConversation(trx, job.workspace_id, job.conversation_id);
     if (conversation?.status !== "snoozed" || !conversation.snoozed_until) return false;
     if (new Date(conversation.snoozed_until).getTime() > due) return false;
@@ -67,6 +67,5 @@ export async function wakeConversation(ctx: AppContext, job: WakeUp): Promise<bo
     });
     return true;
   });
-  await publishEvents(ctx, job.workspace_id, events);
   return woke;
 }

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.ts";
 import { startServer } from "../../server.ts";
 import { openDatabase } from "../../db/database.ts";
+import { startChildServer, type ChildServer } from "../../test/child-server.ts";
 import { seedPgliteDataDir } from "../../test/db-template.ts";
 import { createPostgresDatabase, databaseKinds } from "../../test/harness.ts";
 import { DEMO_INBOX } from "../demo/content.ts";
@@ -21,16 +21,10 @@ import { eventually, freePort, rawMessage, sendRaw } from "./test-support.ts";
  * once, as one stored message and one conversation message.
  */
 
-const bin = path.resolve(import.meta.dirname, "../../../../../bin/keepwell.js");
 const CLIENTS = 4;
 const PER_CLIENT = 25;
 /** Each restart of the embedded database takes seconds; two kills mid-burst keep the test near a minute. */
 const KILLS = 2;
-
-interface Child {
-  process: ChildProcess;
-  exited: Promise<void>;
-}
 
 describe.each(databaseKinds)("delivery through crashes (%s)", (kind) => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -55,41 +49,12 @@ describe.each(databaseKinds)("delivery through crashes (%s)", (kind) => {
       LOG_LEVEL: "warn",
       ...(pg ? { DATABASE_URL: pg.url } : {}),
     };
-    let child: Child | undefined;
+    let child: ChildServer | undefined;
     const start = async () => {
-      const { BASE_URL: _ignored, ...parentEnv } = process.env;
-      const proc = spawn(process.execPath, [bin, "start"], {
-        env: { ...parentEnv, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-      let output = "";
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Keepwell did not start:\n${output}`)), 120_000);
-        const onData = (chunk: Buffer) => {
-          output += chunk;
-          if (output.includes("Keepwell is running")) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        proc.stdout!.on("data", onData);
-        proc.stderr!.on("data", (chunk) => {
-          output += chunk;
-        });
-        proc.once("exit", (code, signal) => {
-          clearTimeout(timer);
-          reject(new Error(`Keepwell exited (${signal ?? `code ${code}`}) while starting:\n${output}`));
-        });
-      });
-      proc.stdout!.resume();
-      proc.stderr!.resume();
-      child = { process: proc, exited };
+      child = await startChildServer(env);
     };
     const kill = async () => {
-      if (!child) return;
-      child.process.kill("SIGKILL");
-      await child.exited;
+      await child?.kill();
       child = undefined;
     };
     cleanup.push(kill);

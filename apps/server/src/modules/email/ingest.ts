@@ -58,13 +58,12 @@ export async function processInbound(
     }
     const files = await storeIncomingFiles(ctx.config.dataDir, parsed.attachments);
     const events: PendingEvent[] = [];
-    await ctx.db.transaction().execute(async (trx) => {
+    await ctx.events.transaction(workspaceId, events, async (trx) => {
       await lockWorkspaceThreading(trx, workspaceId);
       const locked = await lockInbound(trx, workspaceId, id);
       if (locked?.state !== "received") return;
       await writeInbound(ctx, trx, locked, parsed, files, events);
     });
-    await publishEvents(ctx, workspaceId, events);
   } catch (error) {
     const attempts = row.attempts + 1;
     await ctx.db

@@ -20,7 +20,8 @@ const running = new WeakMap<AppContext, Running>();
 export function defineEmailInboundJobs(ctx: AppContext): void {
   ctx.jobs.define<ProcessJob>(
     PROCESS_QUEUE,
-    { retryLimit: 5, retryDelay: 5, retryBackoff: true },
+    // One at a time, in arrival order: a reply threads onto the message it answers only once that one is stored.
+    { retryLimit: 5, retryDelay: 5, retryBackoff: true, sequential: true },
     async (job) => {
       await processInbound(ctx, job.workspace_id, job.inbound_id);
       await drainWorkspace(ctx, job.workspace_id);

@@ -8,10 +8,10 @@ import {
   startTestServer,
   type TestServer,
   type TestWorkspace,
+  looseEvents,
 } from "../../test/harness.ts";
 
 const DAY = 86_400_000;
-
 
 describe.each(databaseKinds)("customer health on %s", (kind) => {
   let server: TestServer;
@@ -159,7 +159,7 @@ describe.each(databaseKinds)("customer health on %s", (kind) => {
     await rate(hooli, "great", null, 40);
     await rate(hooli, "good", null, 100);
     // As the surveys module announces an answer: the job finds the company through the conversation.
-    await server.ctx.events.publish(acme.workspaceId, "survey.responded", {
+    await looseEvents(server).publish(acme.workspaceId, "survey.responded", {
       conversation_id: hooli.conversationId,
       rating: "good",
     });

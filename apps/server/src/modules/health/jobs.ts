@@ -1,5 +1,5 @@
 import type { AppContext } from "../../context.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { companyOfContact } from "../contacts/by-company.ts";
 import { contactOfConversation } from "../conversations/customer-stats.ts";
 import { recomputeCompanies, recomputeWorkspace } from "./recompute.ts";
@@ -41,13 +41,20 @@ export function defineHealthJobs(ctx: AppContext): void {
  * event-driven recomputes.
  */
 export async function startHealth(ctx: AppContext): Promise<void> {
-  ctx.events.addSink(async (event) => {
-    try {
-      const companyId = await companyOfEvent(ctx, event);
-      if (companyId) await queueCompanyRecompute(ctx, event.workspace_id, companyId);
-    } catch (error) {
-      ctx.log.error({ err: error, event: event.type }, "could not queue a health recompute");
-    }
+  ctx.events.consumers.define({
+    name: "health",
+    types: HEALTH_INPUT_EVENTS,
+    handle: async (events) => {
+      // A burst about one company queues its recompute once.
+      const queued = new Set<string>();
+      for (const event of events) {
+        const companyId = await companyOfEvent(ctx, event);
+        const key = `${event.workspace_id}:${companyId}`;
+        if (!companyId || queued.has(key)) continue;
+        queued.add(key);
+        await queueCompanyRecompute(ctx, event.workspace_id, companyId);
+      }
+    },
   });
   if (ctx.config.runWorker) await ctx.jobs.boss.schedule(HEALTH_DAILY_QUEUE, "17 3 * * *", {});
 }
@@ -72,6 +79,21 @@ async function workspacesWithHealth(ctx: AppContext): Promise<string[]> {
   const rows = await ctx.db.selectFrom("company_health").select("workspace_id").distinct().execute();
   return rows.map((r) => r.workspace_id);
 }
+
+/** The events that may move a company's health (companyOfEvent says which company). */
+const HEALTH_INPUT_EVENTS = [
+  "company.created",
+  "company.updated",
+  "usage.recorded",
+  "billing.updated",
+  "contact.created",
+  "contact.updated",
+  "conversation.created",
+  "conversation.updated",
+  "message.created",
+  "survey.responded",
+  "survey.commented",
+];
 
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 

@@ -1,3 +1,4 @@
+import type { EventData } from "../../../../../packages/contracts/src/events.ts";
 import type { AppContext } from "../../context.ts";
 
 /*
@@ -120,11 +121,11 @@ export function helpCache(ctx: AppContext): HelpCache {
 export async function announceChange(
   ctx: AppContext,
   workspaceId: string,
-  data: Record<string, unknown>,
+  data: EventData<"help_center.updated">,
 ): Promise<void> {
   const cache = helpCache(ctx);
   cache.forgetWorkspace(workspaceId);
-  if (data.settings) cache.forgetDomains();
+  if ("settings" in data) cache.forgetDomains();
   await ctx.events.publish(workspaceId, CHANGE_EVENT, data);
 }
 

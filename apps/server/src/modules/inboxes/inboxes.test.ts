@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -7,6 +6,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  eventLog,
 } from "../../test/harness.ts";
 import { findOrCreateContactByEmail } from "../contacts/service.ts";
 import { createInbox } from "./service.ts";
@@ -15,15 +15,13 @@ describe.each(databaseKinds)("inboxes on %s", (kind) => {
   let server: TestServer;
   let acme: TestWorkspace;
   let globex: TestWorkspace;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -49,7 +47,7 @@ describe.each(databaseKinds)("inboxes on %s", (kind) => {
     });
     const audit = await as(acme, "owner").get("/api/v1/audit-log");
     expect(audit.body.data[0]).toMatchObject({ action: "inbox.created", target_id: response.body.id });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "inbox.created",
         workspace_id: acme.workspaceId,
@@ -146,7 +144,7 @@ describe.each(databaseKinds)("inboxes on %s", (kind) => {
       address: to.toUpperCase(),
     });
     expect(same.status).toBe(200);
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "inbox.updated", data: { id: created.body.id } }),
     );
   });
@@ -206,7 +204,7 @@ describe.each(databaseKinds)("inboxes on %s", (kind) => {
     const empty = await as(acme, "owner").post("/api/v1/inboxes", { name: "Empty", channel: "api" });
     expect((await as(acme, "owner").delete(`/api/v1/inboxes/${empty.body.id}`)).status).toBe(204);
     expect((await as(acme, "owner").get(`/api/v1/inboxes/${empty.body.id}`)).status).toBe(404);
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "inbox.deleted", data: { id: empty.body.id } }),
     );
 

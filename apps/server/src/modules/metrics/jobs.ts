@@ -1,8 +1,7 @@
 import type { AppContext } from "../../context.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { rebuildWorkspaceRollups, rebuiltFingerprint } from "./rebuild.ts";
 import { recomputeConversation, workspaceClock } from "./service.ts";
-import { METRICS_SWEEP_QUEUE, sweepStaleMetrics } from "./sweep.ts";
 
 export const RECOMPUTE_QUEUE = "metrics-recompute";
 export const REBUILD_QUEUE = "metrics-rebuild";
@@ -31,21 +30,22 @@ export function defineMetricsJobs(ctx: AppContext): void {
     if ((await rebuiltFingerprint(ctx, job.workspace_id)) === clock.fingerprint) return;
     await rebuildWorkspaceRollups(ctx, job.workspace_id);
   });
-  ctx.jobs.define(METRICS_SWEEP_QUEUE, { retryLimit: 0 }, async () => {
-    await sweepStaleMetrics(ctx);
-  });
 }
 
 /**
- * Keeps each conversation's metrics current: once per event, on the instance that published it,
- * right after the write committed. Notes never move a metric; a status or assignee change does; a
- * message's own conversation.updated is covered by its message.created. A change of the workspace's
- * time zone or opening hours rebuilds its rollups in the background.
+ * Keeps each conversation's metrics current: a durable listener, in batches, so a burst of messages
+ * in one conversation costs one recompute. Notes never move a metric; a status or assignee change
+ * does; a message's own conversation.updated is covered by its message.created. A change of the
+ * workspace's time zone or opening hours rebuilds its rollups in the background.
  */
 export async function startMetrics(ctx: AppContext): Promise<void> {
-  ctx.events.addSink((event) => onEvent(ctx, event));
-  // The safety net for events lost to a crash between a commit and its sink (see sweep.ts).
-  if (ctx.config.runWorker) await ctx.jobs.boss.schedule(METRICS_SWEEP_QUEUE, "*/5 * * * *", {});
+  ctx.events.consumers.define({
+    name: "metrics",
+    types: ["message.created", "conversation.updated", "workspace.updated"],
+    handle: (events) => applyEvents(ctx, events),
+  });
+  // The outbox replaced the sweep for lost events; installations from before still have its schedule.
+  if (ctx.config.runWorker) await ctx.jobs.boss.unschedule("metrics-sweep").catch(() => {});
 }
 
 function conversationOf(event: WorkspaceEvent): string | null {
@@ -59,32 +59,34 @@ function conversationOf(event: WorkspaceEvent): string | null {
   return null;
 }
 
-async function onEvent(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
-  if (event.type === "workspace.updated") {
-    await ctx.jobs
-      .send<RebuildJob>(
-        REBUILD_QUEUE,
-        { workspace_id: event.workspace_id },
-        { singletonKey: event.workspace_id },
-      )
-      .catch((error) => ctx.log.error({ err: error }, "could not queue a rollup rebuild"));
-    return;
+async function applyEvents(ctx: AppContext, events: WorkspaceEvent[]): Promise<void> {
+  const rebuilds = new Set<string>();
+  const conversations = new Map<string, { workspaceId: string; conversationId: string }>();
+  for (const event of events) {
+    if (event.type === "workspace.updated") rebuilds.add(event.workspace_id);
+    const conversationId = conversationOf(event);
+    if (conversationId) {
+      conversations.set(`${event.workspace_id}:${conversationId}`, {
+        workspaceId: event.workspace_id,
+        conversationId,
+      });
+    }
   }
-  const conversationId = conversationOf(event);
-  if (!conversationId) return;
-  let outcome: string;
-  try {
-    outcome = await recomputeConversation(ctx, event.workspace_id, conversationId);
-  } catch (error) {
-    ctx.log.error({ err: error, conversationId }, "metrics recompute failed; queued a retry");
-    outcome = "busy";
+  for (const workspaceId of rebuilds) {
+    await ctx.jobs.send<RebuildJob>(
+      REBUILD_QUEUE,
+      { workspace_id: workspaceId },
+      { singletonKey: workspaceId },
+    );
   }
-  if (outcome !== "busy") return;
-  await ctx.jobs
-    .send<RecomputeJob>(
+  for (const [key, { workspaceId, conversationId }] of conversations) {
+    const outcome = await recomputeConversation(ctx, workspaceId, conversationId);
+    if (outcome !== "busy") continue;
+    // A rebuild holds the rollups: the conversation is recomputed by a job once it is done.
+    await ctx.jobs.send<RecomputeJob>(
       RECOMPUTE_QUEUE,
-      { workspace_id: event.workspace_id, conversation_id: conversationId },
-      { singletonKey: `${event.workspace_id}:${conversationId}`, startAfter: 2 },
-    )
-    .catch((error) => ctx.log.error({ err: error, conversationId }, "could not queue a metrics recompute"));
+      { workspace_id: workspaceId, conversation_id: conversationId },
+      { singletonKey: key, startAfter: 2 },
+    );
+  }
 }

@@ -1,8 +1,10 @@
+import { sql } from "kysely";
+import { RECOMPUTE_QUEUE, REBUILD_QUEUE } from "./jobs.ts";
 import { randomUUID } from "node:crypto";
 import type { Channel, Role } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
-import { createTestWorkspace, type TestServer, type TestWorkspace } from "../../test/harness.ts";
-import { type PendingEvent, publishEvents } from "../conversations/activity.ts";
+import { createTestWorkspace, eventually, type TestServer, type TestWorkspace } from "../../test/harness.ts";
+import type { PendingEvent } from "../conversations/activity.ts";
 import { updateConversation } from "../conversations/conversation-update.ts";
 import { postMessage, writeMessage } from "../conversations/message-service.ts";
 import { lockConversation } from "../conversations/queries.ts";
@@ -49,7 +51,7 @@ export async function timelineWorkspace(server: TestServer, name: string): Promi
  */
 export function timeline(server: TestServer, ws: TimelineWorkspace) {
   const ctx = server.ctx;
-  return {
+  return settledAfterEach(ctx, {
     async open(
       channel: Channel,
       at: string,
@@ -97,7 +99,7 @@ export function timeline(server: TestServer, ws: TimelineWorkspace) {
       by: Role = "agent",
     ) {
       const events: PendingEvent[] = [];
-      await ctx.db.transaction().execute(async (trx) => {
+      await ctx.events.transaction(ws.workspaceId, events, async (trx) => {
         const conversation = (await lockConversation(trx, ws.workspaceId, id))!;
         const common = { bodyText: "…", bodyHtml: null, deliveryState: null, at: new Date(at) } as const;
         if (kind === "auto-reply") {
@@ -128,10 +130,36 @@ export function timeline(server: TestServer, ws: TimelineWorkspace) {
           await writeMessage(trx, ws.workspaceId, conversation, message, [], events);
         }
       });
-      await publishEvents(ctx, ws.workspaceId, events);
     },
     async settings(settings: Parameters<typeof updateWorkspace>[2]["settings"]) {
       await updateWorkspace(ctx, ws.as("owner"), { settings });
     },
-  };
+  });
+}
+
+/**
+ * Each step returns once the durable listeners (metrics among them) have heard of it, and once any
+ * recompute the metrics listener handed to a job (while a rebuild held the rollups) has run.
+ */
+function settledAfterEach<T extends Record<string, (...args: any[]) => Promise<unknown>>>(
+  ctx: TestServer["ctx"],
+  steps: T,
+): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, step] of Object.entries(steps)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const result = await step(...args);
+      await ctx.events.consumers.settled();
+      await eventually(async () => {
+        const pending = await sql<{ n: number }>`
+          select count(*)::int as n from pgboss.job
+          where name in (${RECOMPUTE_QUEUE}, ${REBUILD_QUEUE}) and state in ('created', 'retry', 'active')`.execute(
+          ctx.db,
+        );
+        return pending.rows[0]?.n === 0;
+      });
+      return result;
+    };
+  }
+  return wrapped as T;
 }

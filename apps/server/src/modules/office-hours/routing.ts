@@ -1,6 +1,6 @@
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { updateConversation } from "../conversations/conversation-update.ts";
 import { getConversation } from "../conversations/service.ts";
 import { findMessage } from "../email/outbound/message-store.ts";
@@ -13,12 +13,12 @@ import { founderOnDuty } from "./service.ts";
  */
 
 export function startOfficeHours(ctx: AppContext): Promise<void> {
-  ctx.events.addSink(async (event) => {
-    try {
-      await onEvent(ctx, event);
-    } catch (error) {
-      ctx.log.error({ err: error, event: event.type }, "office hours could not route a chat");
-    }
+  ctx.events.consumers.define({
+    name: "office-hours",
+    types: ["conversation.created", "message.created"],
+    handle: async (events) => {
+      for (const event of events) await onEvent(ctx, event);
+    },
   });
   return Promise.resolve();
 }

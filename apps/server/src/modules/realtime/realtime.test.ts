@@ -9,6 +9,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  looseEvents,
 } from "../../test/harness.ts";
 import { StreamClient } from "./stream-test-client.ts";
 
@@ -86,9 +87,12 @@ describe.each(databaseKinds)("realtime stream on %s", (kind) => {
     const acmeSocket = await connect({ token: acme.tokens.agent });
     const globexSocket = await connect({ token: globex.tokens.agent });
     for (let i = 0; i < 5; i++) {
-      await server.ctx.events.publish(acme.workspaceId, "conversation.updated", { id: randomUUID(), seq: i });
+      await looseEvents(server).publish(acme.workspaceId, "conversation.updated", {
+        id: randomUUID(),
+        seq: i,
+      });
     }
-    await server.ctx.events.publish(globex.workspaceId, "conversation.created", { id: randomUUID() });
+    await looseEvents(server).publish(globex.workspaceId, "conversation.created", { id: randomUUID() });
     const updates = await acmeSocket.until(() => {
       const found = acmeSocket.frames.filter((f) => f.type === "conversation.updated");
       return found.length === 5 ? found : undefined;
@@ -120,7 +124,7 @@ describe.each(databaseKinds)("realtime stream on %s", (kind) => {
     expect(viewing.data).toMatchObject({ name: "Acme agent", online: true, viewing: [conversationId] });
 
     // The typist's own socket is not echoed, and no other workspace hears either.
-    await server.ctx.events.publish(acme.workspaceId, "conversation.updated", { id: conversationId });
+    await looseEvents(server).publish(acme.workspaceId, "conversation.updated", { id: conversationId });
     await agent.next((f) => f.type === "conversation.updated");
     expect(agent.frames.some((f) => f.type === "typing")).toBe(false);
     expect(outsider.frames.some((f) => f.type === "typing" || f.data.agent_id === acme.agents.agent)).toBe(
@@ -152,7 +156,7 @@ describe.each(databaseKinds)("realtime stream on %s", (kind) => {
     }
     client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
     await client.until(() => errors()[sent.length]);
-    await server.ctx.events.publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
     await client.next((f) => f.type === "contact.updated");
   });
 

@@ -9,6 +9,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  looseEvents,
 } from "../../test/harness.ts";
 import { StreamClient } from "./stream-test-client.ts";
 
@@ -62,7 +63,7 @@ describe.skipIf(!databaseUrl)("realtime across two instances on postgres", () =>
     const otherWorkspace = await connect(serverB, globex.tokens.owner);
     const ids = Array.from({ length: 20 }, () => randomUUID());
     for (const [seq, id] of ids.entries()) {
-      await serverA.ctx.events.publish(
+      await looseEvents(serverA).publish(
         acme.workspaceId,
         seq % 2 ? "message.created" : "conversation.updated",
         {
@@ -71,7 +72,7 @@ describe.skipIf(!databaseUrl)("realtime across two instances on postgres", () =>
         },
       );
     }
-    await serverA.ctx.events.publish(globex.workspaceId, "conversation.created", { id: randomUUID() });
+    await looseEvents(serverA).publish(globex.workspaceId, "conversation.created", { id: randomUUID() });
 
     for (const client of [onA, onB]) {
       const got = await client.until(() => {
@@ -126,7 +127,7 @@ describe.skipIf(!databaseUrl)("realtime across two instances on postgres", () =>
     });
     expect(created.status).toBe(201);
     for (let i = 0; i < 3; i++) {
-      await serverA.ctx.events.publish(acme.workspaceId, "conversation.assigned", { id: randomUUID() });
+      await looseEvents(serverA).publish(acme.workspaceId, "conversation.assigned", { id: randomUUID() });
     }
     const log = apiClient(serverB.url, acme.tokens.owner);
     const deadline = Date.now() + 15_000;

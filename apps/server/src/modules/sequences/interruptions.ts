@@ -1,6 +1,6 @@
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { findConversation } from "../conversations/queries.ts";
 import { getConversation, listConversations } from "../conversations/service.ts";
 import { findMessage } from "../email/outbound/message-store.ts";

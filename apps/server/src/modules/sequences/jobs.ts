@@ -16,8 +16,14 @@ export function defineSequenceJobs(ctx: AppContext): void {
   });
 }
 
-/** Listens for human conversations (once, on the publishing instance) and ticks every minute. */
+/** Listens durably for human conversations and ticks every minute. */
 export async function startSequences(ctx: AppContext): Promise<void> {
-  ctx.events.addSink((event) => onConversationEvent(ctx, event));
+  ctx.events.consumers.define({
+    name: "sequences",
+    types: ["conversation.created", "conversation.updated", "message.created", "message.updated"],
+    handle: async (events) => {
+      for (const event of events) await onConversationEvent(ctx, event);
+    },
+  });
   await ctx.jobs.boss.schedule(TICK_QUEUE, "* * * * *", {});
 }

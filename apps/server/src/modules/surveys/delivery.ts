@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { SurveyRating } from "../../db/schema.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { getContact } from "../contacts/service.ts";
 import { getConversation } from "../conversations/service.ts";
 import { normalizeAddress } from "../email/addresses.ts";

@@ -65,7 +65,7 @@ export async function openFollowUp(ctx: AppContext, job: FollowUpJob): Promise<v
   await updateConversation(ctx, actor, followUp.id, { assignee_id: lead.id });
   const now = ctx.now();
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(ws, events, async (trx) => {
     await trx
       .updateTable("survey_responses")
       .set({ follow_up_conversation_id: followUp.id })
@@ -99,5 +99,4 @@ export async function openFollowUp(ctx: AppContext, job: FollowUpJob): Promise<v
       events,
     );
   });
-  await publishEvents(ctx, ws, events);
 }

@@ -16,14 +16,13 @@ export function defineSurveyJobs(ctx: AppContext): void {
   ctx.jobs.define<FollowUpJob>(FOLLOW_UP_QUEUE, followUp, (data) => openFollowUp(ctx, data));
 }
 
-/** Schedules a survey when a conversation is resolved (once per event, where it was published). */
+/** Schedules a survey when a conversation is resolved (a durable listener of the resolution). */
 export async function startSurveys(ctx: AppContext): Promise<void> {
-  ctx.events.addSink(async (event) => {
-    if (event.type !== "conversation.updated" || event.data.status !== "resolved") return;
-    try {
-      await scheduleOnResolve(ctx, event);
-    } catch (error) {
-      ctx.log.error({ err: error, conversationId: event.data.id }, "could not schedule a survey");
-    }
+  ctx.events.consumers.define({
+    name: "surveys",
+    types: ["conversation.updated"],
+    handle: async (events) => {
+      for (const event of events) if (event.data.status === "resolved") await scheduleOnResolve(ctx, event);
+    },
   });
 }

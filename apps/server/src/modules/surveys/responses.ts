@@ -103,7 +103,7 @@ export async function applyRating(
   const now = ctx.now();
   const { schedule } = await workspaceClock(ctx, ws);
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(ws, events, async (trx) => {
     await options.guard?.(trx);
     const previous = await lockResponse(trx, ws, survey.id);
     if (previous?.rating === choice) return;
@@ -160,7 +160,6 @@ export async function applyRating(
       data: { survey_id: survey.id, conversation_id: survey.conversation_id, rating: choice },
     });
   });
-  await publishEvents(ctx, ws, events);
 }
 
 /**
@@ -195,7 +194,7 @@ export async function applyComment(
   const comment = text.replace(/\r\n?/g, "\n").trim().slice(0, 2000);
   const { schedule } = await workspaceClock(ctx, ws);
   const events: PendingEvent[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
+  await ctx.events.transaction(ws, events, async (trx) => {
     await guard?.(trx);
     const previous = await lockResponse(trx, ws, survey.id);
     if (!previous) throw new AnswerRefused("invalid");
@@ -224,7 +223,6 @@ export async function applyComment(
       data: { survey_id: survey.id, conversation_id: survey.conversation_id, rating: previous.rating },
     });
   });
-  await publishEvents(ctx, ws, events);
 }
 
 /** Writes a system activity line on a conversation (which is locked, like every writer of messages). */

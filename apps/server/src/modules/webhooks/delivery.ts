@@ -1,9 +1,10 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { AppContext } from "../../context.ts";
 import { secretBox } from "../../lib/secret-box.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { postJson } from "./outbound-post.ts";
 import {
+  activeWebhooks,
   type DeliveryPayload,
   findDeliveryToSend,
   insertDeliveries,
@@ -36,37 +37,52 @@ export function signatureHeader(secret: string, unixSeconds: number, body: strin
 }
 
 /**
- * The EventBus sink: for each workspace event, one delivery row per subscribed active webhook, each
- * sent by its own job so one slow receiver never holds up another.
+ * For each workspace event, one delivery row per subscribed active webhook, each sent by its own job
+ * so one slow receiver never holds up another. The payload's id is the event's: a retry of the
+ * listener finds the rows already there, and a receiver can use it as an idempotency key.
  */
-export async function fanOutEvent(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
+export async function fanOutEvent(
+  ctx: AppContext,
+  event: WorkspaceEvent,
+  hooks?: { id: string; events: string[] }[],
+): Promise<void> {
   if (event.ephemeral) return;
-  const hooks = await subscribedWebhooks(ctx.db, event.workspace_id, event.type);
-  if (hooks.length === 0) return;
+  const targets: { id: string }[] = hooks
+    ? hooks.filter((hook) => hook.events.includes(event.type) || hook.events.includes("*"))
+    : await subscribedWebhooks(ctx.db, event.workspace_id, event.type);
+  if (targets.length === 0) return;
   const payload: DeliveryPayload = {
-    id: randomUUID(),
+    id: event.id,
     type: event.type,
     created_at: event.at,
     workspace_id: event.workspace_id,
     data: event.data,
   };
   // The rows and their jobs commit together: a delivery never waits for a job that was not queued.
-  await ctx.db.transaction().execute(async (trx) => {
-    const deliveries = await insertDeliveries(
+  // Each job waits behind a first attempt made at once, as the backstop for a failure or a crash.
+  const deliveries = await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await insertDeliveries(
       trx,
       event.workspace_id,
-      hooks.map((h) => h.id),
+      targets.map((h) => h.id),
       payload,
     );
-    for (const delivery of deliveries) {
-      await ctx.jobs.send<DeliveryJob>(
-        DELIVERY_QUEUE,
-        { workspace_id: event.workspace_id, delivery_id: delivery.id },
-        { transaction: trx },
-      );
+    const queued: { job: DeliveryJob; backstop: string | null }[] = [];
+    for (const delivery of inserted) {
+      const job = { workspace_id: event.workspace_id, delivery_id: delivery.id };
+      const backstop = await ctx.jobs.send<DeliveryJob>(DELIVERY_QUEUE, job, {
+        transaction: trx,
+        startAfter: BACKSTOP_SECONDS,
+      });
+      queued.push({ job, backstop });
     }
+    return queued;
   });
+  for (const { job, backstop } of deliveries) ctx.jobs.runNow<DeliveryJob>(DELIVERY_QUEUE, job, backstop);
 }
+
+/** A delivery's job waits this long behind its first attempt (see fanOutEvent). */
+const BACKSTOP_SECONDS = 15;
 
 export type AttemptOutcome =
   | { ok: true; status: number }
@@ -167,13 +183,22 @@ export function defineWebhookJobs(ctx: AppContext): void {
   );
 }
 
+/** The durable listener that turns every event into deliveries. */
 export async function startWebhookFanOut(ctx: AppContext): Promise<void> {
-  ctx.events.addSink(async (event) => {
-    try {
-      await fanOutEvent(ctx, event);
-    } catch (error) {
-      // The change that raised the event is committed; a webhook problem must not fail its request.
-      ctx.log.error({ err: error, type: event.type }, "webhook fan-out failed");
-    }
+  ctx.events.consumers.define({
+    name: "webhooks",
+    types: "*",
+    handle: async (events) => {
+      // One look at a workspace's webhooks per batch: most workspaces have none.
+      const hooksOf = new Map<string, { id: string; events: string[] }[]>();
+      for (const event of events) {
+        let hooks = hooksOf.get(event.workspace_id);
+        if (!hooks) {
+          hooks = await activeWebhooks(ctx.db, event.workspace_id);
+          hooksOf.set(event.workspace_id, hooks);
+        }
+        if (hooks.length > 0) await fanOutEvent(ctx, event, hooks);
+      }
+    },
   });
 }

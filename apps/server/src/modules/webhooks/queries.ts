@@ -55,6 +55,16 @@ export async function subscribedWebhooks(db: Db, workspaceId: string, eventType:
     .execute();
 }
 
+/** A workspace's active webhooks with the event types each wants ("*" for all). */
+export async function activeWebhooks(db: Db, workspaceId: string) {
+  return db
+    .selectFrom("webhooks")
+    .select(["id", "events"])
+    .where("workspace_id", "=", workspaceId)
+    .where("active", "=", true)
+    .execute();
+}
+
 export async function insertDeliveries(
   db: Db,
   workspaceId: string,
@@ -62,18 +72,23 @@ export async function insertDeliveries(
   payload: DeliveryPayload,
 ): Promise<{ id: string }[]> {
   if (webhookIds.length === 0) return [];
-  return db
-    .insertInto("webhook_deliveries")
-    .values(
-      webhookIds.map((webhookId) => ({
-        workspace_id: workspaceId,
-        webhook_id: webhookId,
-        event_type: payload.type,
-        payload: JSON.stringify(payload),
-      })),
-    )
-    .returning("id")
-    .execute();
+  return (
+    db
+      .insertInto("webhook_deliveries")
+      .values(
+        webhookIds.map((webhookId) => ({
+          workspace_id: workspaceId,
+          webhook_id: webhookId,
+          event_id: payload.id,
+          event_type: payload.type,
+          payload: JSON.stringify(payload),
+        })),
+      )
+      // The same event again (a listener's retry) adds nothing.
+      .onConflict((oc) => oc.columns(["workspace_id", "webhook_id", "event_id"]).doNothing())
+      .returning("id")
+      .execute()
+  );
 }
 
 /** A delivery with what sending it needs: its webhook's URL, sealed secret and state. */

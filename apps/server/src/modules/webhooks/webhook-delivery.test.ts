@@ -9,6 +9,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  looseEvents,
 } from "../../test/harness.ts";
 import { deliverWebhook, RETRY_LIMIT } from "./delivery.ts";
 
@@ -88,8 +89,8 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
   it("posts a signed event that verifies with the secret shown at creation", async () => {
     const hook = await createHook("/signed", ["conversation.created"]);
     const conversationId = randomUUID();
-    await server.ctx.events.publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
-    await server.ctx.events.publish(acme.workspaceId, "conversation.created", { id: conversationId });
+    await looseEvents(server).publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "conversation.created", { id: conversationId });
     const request = await eventually(async () => {
       const found = received.find((r) => r.path === "/signed");
       expect(found).toBeDefined();
@@ -129,7 +130,7 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
   it("retries a delivery the receiver refused, with the same delivery id, and records each attempt", async () => {
     script.set("/flaky", [500]);
     const hook = await createHook("/flaky", ["message.created"]);
-    await server.ctx.events.publish(acme.workspaceId, "message.created", { id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "message.created", { id: randomUUID() });
     const failedOnce = await eventually(async () => {
       const [row] = await deliveries(hook.id);
       expect(row).toMatchObject({ state: "pending", attempts: 1, response_status: 500 });
@@ -150,7 +151,7 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
   it("marks a delivery failed when its last retry is refused", async () => {
     script.set("/down", [503, 503, 503]);
     const hook = await createHook("/down", ["conversation.updated"]);
-    await server.ctx.events.publish(acme.workspaceId, "conversation.updated", { id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "conversation.updated", { id: randomUUID() });
     const [first] = await eventually(async () => {
       const rows = await deliveries(hook.id);
       expect(rows[0]?.attempts).toBe(1);
@@ -196,9 +197,9 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
     const inactive = await createHook("/inactive", ["*"]);
     await owner().patch(`/api/v1/webhooks/${inactive.id}`, { active: false });
     const picky = await createHook("/picky", ["conversation.assigned"]);
-    await server.ctx.events.publish(acme.workspaceId, "typing", { conversation_id: randomUUID() }, true);
-    await server.ctx.events.publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
-    await server.ctx.events.publish(acme.workspaceId, "conversation.assigned", { id: randomUUID() });
+    await looseEvents(server).broadcast(acme.workspaceId, "typing", { conversation_id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "contact.updated", { id: randomUUID() });
+    await looseEvents(server).publish(acme.workspaceId, "conversation.assigned", { id: randomUUID() });
     await eventually(async () => expect(received.some((r) => r.path === "/picky")).toBe(true));
     expect((await deliveries(picky.id)).map((d) => d.event_type)).toEqual(["conversation.assigned"]);
     expect(await deliveries(inactive.id)).toEqual([]);
@@ -208,7 +209,7 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
   it("pages through the delivery log with a cursor, newest first", async () => {
     const hook = await createHook("/paged", ["contact.updated"]);
     for (let i = 0; i < 5; i++) {
-      await server.ctx.events.publish(acme.workspaceId, "contact.updated", { id: randomUUID(), n: i });
+      await looseEvents(server).publish(acme.workspaceId, "contact.updated", { id: randomUUID(), n: i });
     }
     const seen: string[] = [];
     let cursor: string | null = null;

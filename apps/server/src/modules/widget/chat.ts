@@ -140,7 +140,7 @@ export async function sendVisitorMessage(
   const at = ctx.now();
   const workspaceId = visitor.workspaceId;
   const events: PendingEvent[] = [];
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.events.transaction(workspaceId, events, async (trx) => {
     const existingId = input.conversation_id ?? (await conversationOfVisitor(trx, visitor));
     let conversation = existingId ? await lockConversation(trx, workspaceId, existingId) : undefined;
     let created = false;
@@ -197,7 +197,6 @@ export async function sendVisitorMessage(
     });
     return { row: written.message, attachments, conversationId: conversation.id, created };
   });
-  await publishEvents(ctx, workspaceId, events);
   const message = await presentForVisitor(ctx.db, names, workspaceId, result.row, result.attachments);
   return { message, conversationId: result.conversationId, created: result.created };
 }
@@ -257,12 +256,10 @@ export async function markReadByVisitor(ctx: AppContext, visitor: Visitor, conve
     .where("conversation_id", "=", conversationId)
     .where("visitor_id", "=", visitor.id)
     .execute();
-  await ctx.events.publish(
-    visitor.workspaceId,
-    "widget.read",
-    { conversation_id: conversationId, read_at: at.toISOString() },
-    true,
-  );
+  await ctx.events.broadcast(visitor.workspaceId, "widget.read", {
+    conversation_id: conversationId,
+    read_at: at.toISOString(),
+  });
 }
 
 /** A file of a message the visitor may read in their own conversation, opened; null otherwise. */

@@ -1,5 +1,5 @@
 import type { AppContext } from "../../context.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { escapeHtml } from "../email/display/document.ts";
 import { type MessageMail, type SendingInbox, sendMessageOnce } from "../email/outbound/delivery.ts";
 import { type EmailMessage, findMessage } from "../email/outbound/message-store.ts";
@@ -42,27 +42,31 @@ export function defineWidgetJobs(ctx: AppContext): void {
   );
 }
 
-/** Listens (on the instance that wrote the reply) for agents' chat replies to visitors with an email. */
+/** Listens durably for agents' chat replies to visitors who left an email. */
 export async function startWidget(ctx: AppContext): Promise<void> {
-  ctx.events.addSink((event) => onEvent(ctx, event));
+  ctx.events.consumers.define({
+    name: "widget-offline-email",
+    types: ["message.created"],
+    handle: async (events) => {
+      for (const event of events) await onMessageCreated(ctx, event);
+    },
+  });
 }
 
-async function onEvent(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
-  if (event.type !== "message.created" || event.data.kind !== "outgoing") return;
+async function onMessageCreated(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
+  if (event.data.kind !== "outgoing") return;
+  // Only chat replies can wait unread in a widget (events that do not say their channel are looked up).
+  if (typeof event.data.channel === "string" && event.data.channel !== "chat") return;
   const id = event.data.id;
   const conversationId = event.data.conversation_id;
   if (typeof id !== "string" || typeof conversationId !== "string") return;
-  try {
-    const visitor = await visitorOfConversation(ctx.db, event.workspace_id, conversationId);
-    if (!visitor?.email) return;
-    await ctx.jobs.send<OfflineEmailJob>(
-      OFFLINE_EMAIL_QUEUE,
-      { workspace_id: event.workspace_id, message_id: id },
-      { singletonKey: id, startAfter: offlineEmail.graceSeconds },
-    );
-  } catch (error) {
-    ctx.log.error({ err: error, messageId: id }, "widget: could not schedule the offline email");
-  }
+  const visitor = await visitorOfConversation(ctx.db, event.workspace_id, conversationId);
+  if (!visitor?.email) return;
+  await ctx.jobs.send<OfflineEmailJob>(
+    OFFLINE_EMAIL_QUEUE,
+    { workspace_id: event.workspace_id, message_id: id },
+    { singletonKey: id, startAfter: offlineEmail.graceSeconds },
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import type { AppContext } from "../../context.ts";
 import { Problem } from "../../lib/errors.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
+import type { WorkspaceEvent } from "../../events/types.ts";
 import { chatSurveyOf, commentChatSurvey, rateChatSurvey } from "../surveys/chat.ts";
 import { availabilityOf } from "./availability.ts";
 import {
@@ -284,12 +284,10 @@ export class VisitorHub {
     await setVisitorContext(this.#ctx, visitor, frame, conn.userAgent);
     const conversationId = conn.conversationId ?? (await conversationOfVisitor(this.#ctx.db, visitor));
     if (conversationId) {
-      await this.#ctx.events.publish(
-        visitor.workspaceId,
-        "widget.visitor",
-        { conversation_id: conversationId, visitor_id: visitor.id },
-        true,
-      );
+      await this.#ctx.events.broadcast(visitor.workspaceId, "widget.visitor", {
+        conversation_id: conversationId,
+        visitor_id: visitor.id,
+      });
     }
   }
 
@@ -297,17 +295,12 @@ export class VisitorHub {
     const now = Date.now();
     if (!conn.conversationId || now - conn.typedAt < TYPING_REPEAT_MS) return;
     conn.typedAt = now;
-    await this.#ctx.events.publish(
-      visitor.workspaceId,
-      "typing",
-      {
-        conversation_id: conn.conversationId,
-        contact_id: visitor.contactId,
-        visitor: true,
-        name: visitor.name ?? "Visitor",
-      },
-      true,
-    );
+    await this.#ctx.events.broadcast(visitor.workspaceId, "typing", {
+      conversation_id: conn.conversationId,
+      contact_id: visitor.contactId,
+      visitor: true,
+      name: visitor.name ?? "Visitor",
+    });
   }
 
   async #onEvent(event: WorkspaceEvent): Promise<void> {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../lib/tokens.ts";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -8,6 +7,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  eventLog,
 } from "../../test/harness.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -17,15 +17,13 @@ describe.each(databaseKinds)("invitations on %s", (kind) => {
   let acme: TestWorkspace;
   let globex: TestWorkspace;
   let clock = new Date();
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind, {}, { now: () => clock });
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -73,7 +71,7 @@ describe.each(databaseKinds)("invitations on %s", (kind) => {
     expect(JSON.stringify(pending.body)).not.toContain(token);
     const audit = await as(acme, "owner").get("/api/v1/audit-log");
     expect(audit.body.data[0]).toMatchObject({ action: "invitation.created", target_id: invitation.id });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "invitation.created", data: { id: invitation.id, role: "agent" } }),
     );
   });
@@ -109,7 +107,7 @@ describe.each(databaseKinds)("invitations on %s", (kind) => {
 
     const team = (await as(acme, "owner").get("/api/v1/agents")).body.data;
     expect(team.find((a: { email: string }) => a.email === email).role).toBe("viewer");
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "agent.created",
         workspace_id: acme.workspaceId,

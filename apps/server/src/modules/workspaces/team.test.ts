@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -7,6 +6,7 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  eventLog,
 } from "../../test/harness.ts";
 import { hashPassword } from "../access/passwords.ts";
 import { createInbox } from "../inboxes/service.ts";
@@ -18,15 +18,13 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
   let server: TestServer;
   let acme: TestWorkspace;
   let globex: TestWorkspace;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -91,7 +89,7 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
       target_id: member.id,
       data: { from: "agent", to: "admin" },
     });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({
         type: "agent.updated",
         workspace_id: acme.workspaceId,
@@ -163,7 +161,7 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
     expect(stillThere.status).toBe(200);
     const ids = (await as(acme, "owner").get("/api/v1/agents")).body.data.map((a: { id: string }) => a.id);
     expect(ids).not.toContain(member.id);
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "agent.removed", data: { id: member.id } }),
     );
   });
@@ -194,7 +192,7 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
     });
     const resolved = await assigned(member.id, { status: "resolved" });
     const colleagues = await assigned(acme.agents.agent);
-    events.length = 0;
+    await events.clear();
 
     expect((await owner.delete(`/api/v1/agents/${member.id}`)).status).toBe(204);
 
@@ -206,7 +204,7 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
         kind: "activity",
         metadata: { action: "unassigned", previous_assignee_id: member.id },
       });
-      expect(events).toContainEqual(
+      expect(await events.all()).toContainEqual(
         expect.objectContaining({
           type: "conversation.assigned",
           data: { id, assignee_id: null, previous_assignee_id: member.id },
@@ -216,7 +214,7 @@ describe.each(databaseKinds)("the team and the caller's profile on %s", (kind) =
     // A resolved conversation keeps who answered it; a colleague's queue is untouched.
     expect(await assignee(resolved)).toBe(member.id);
     expect(await assignee(colleagues)).toBe(acme.agents.agent);
-    expect(events.filter((e) => e.type === "conversation.assigned")).toHaveLength(3);
+    expect((await events.all()).filter((e) => e.type === "conversation.assigned")).toHaveLength(3);
   });
 
   it("revokes a removed member's API tokens, so re-adding them does not revive the tokens", async () => {

@@ -7,7 +7,8 @@ import { conflict, forbidden, invalid, notFound } from "../../lib/errors.ts";
 import { endSessions, revokeAgentTokens } from "../access/service.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../access/passwords.ts";
 import { recordAudit } from "../audit/service.ts";
-import { publishEvents } from "../conversations/activity.ts";
+import type { PendingEvent } from "../../events/types.ts";
+import { forgetCachedTokens } from "../access/authenticate.ts";
 import { unassignConversationsOf } from "../conversations/unassign-member.ts";
 import { avatarUrlColumn } from "./avatars.ts";
 import { getMember } from "./service.ts";
@@ -57,7 +58,8 @@ async function memberToManage(db: Db, principal: Principal, agentId: string) {
 
 export async function changeRole(ctx: AppContext, principal: Principal, agentId: string, role: Role) {
   if (!outranks(principal.role, role)) throw forbidden(`An ${principal.role} cannot grant the ${role} role`);
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+  const events: PendingEvent[] = [];
+  const updated = await ctx.events.transaction(principal.workspaceId, events, async (trx) => {
     await lockTeam(trx, principal.workspaceId);
     const member = await memberToManage(trx, principal, agentId);
     if (member.role === role) return member;
@@ -80,15 +82,18 @@ export async function changeRole(ctx: AppContext, principal: Principal, agentId:
       targetId: agentId,
       data: { from: member.role, to: role },
     });
+    events.push({ type: "agent.updated", data: { id: agentId, role } });
     return { ...member, role };
   });
-  await ctx.events.publish(principal.workspaceId, "agent.updated", { id: agentId, role });
+  // A token cached with the old role is forgotten here before this answers.
+  await forgetCachedTokens(ctx);
   return updated;
 }
 
 /** Removes an agent from the workspace, and ends their sessions and API tokens there. */
 export async function removeMember(ctx: AppContext, principal: Principal, agentId: string): Promise<void> {
-  const events = await ctx.db.transaction().execute(async (trx) => {
+  const events: PendingEvent[] = [];
+  await ctx.events.transaction(principal.workspaceId, events, async (trx) => {
     await lockTeam(trx, principal.workspaceId);
     const member = await memberToManage(trx, principal, agentId);
     if (member.role === "owner" && (await ownerCount(trx, principal.workspaceId)) <= 1) {
@@ -116,10 +121,10 @@ export async function removeMember(ctx: AppContext, principal: Principal, agentI
       targetId: agentId,
       data: { email: member.email, role: member.role },
     });
-    return unassigned;
+    events.push(...unassigned, { type: "agent.removed", data: { id: agentId } });
   });
-  await publishEvents(ctx, principal.workspaceId, events);
-  await ctx.events.publish(principal.workspaceId, "agent.removed", { id: agentId });
+  // Their API tokens stop working here before this answers; other instances hear agent.removed.
+  await forgetCachedTokens(ctx);
 }
 
 /* The caller's own profile, shared by every workspace they belong to. */

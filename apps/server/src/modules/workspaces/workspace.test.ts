@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkspaceEvent } from "../../realtime/event-bus.ts";
 import {
   apiClient,
   createTestWorkspace,
@@ -7,21 +6,20 @@ import {
   type TestServer,
   type TestWorkspace,
   startTestServer,
+  eventLog,
 } from "../../test/harness.ts";
 
 describe.each(databaseKinds)("the workspace and its settings on %s", (kind) => {
   let server: TestServer;
   let acme: TestWorkspace;
   let globex: TestWorkspace;
-  const events: WorkspaceEvent[] = [];
+  let events: ReturnType<typeof eventLog>;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
     acme = await createTestWorkspace(server, "Acme");
     globex = await createTestWorkspace(server, "Globex");
-    server.ctx.events.addSink(async (event) => {
-      events.push(event);
-    });
+    events = eventLog(server);
   });
   afterAll(async () => {
     await server?.destroy();
@@ -95,7 +93,7 @@ describe.each(databaseKinds)("the workspace and its settings on %s", (kind) => {
     await as(acme, "owner").patch("/api/v1/workspace", { name: "Acme" });
     const audit = await as(acme, "owner").get("/api/v1/audit-log");
     expect(audit.body.data[0]).toMatchObject({ action: "workspace.updated", target_id: acme.workspaceId });
-    expect(events).toContainEqual(
+    expect(await events.all()).toContainEqual(
       expect.objectContaining({ type: "workspace.updated", workspace_id: acme.workspaceId }),
     );
   });

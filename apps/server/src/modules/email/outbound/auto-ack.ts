@@ -79,7 +79,7 @@ export async function acknowledge(ctx: AppContext, job: AutoAckJob): Promise<voi
   };
   const at = ctx.now();
   const events: PendingEvent[] = [];
-  const queued = await ctx.db.transaction().execute(async (trx) => {
+  const queued = await ctx.events.transaction(workspaceId, events, async (trx) => {
     await lockAutomaticAddress(trx, workspaceId, address);
     const recent = await automaticSendsSince(trx, workspaceId, address, new Date(at.getTime() - HOUR));
     if (recent >= AUTOMATIC_LIMIT_PER_HOUR) return false;
@@ -117,8 +117,7 @@ export async function acknowledge(ctx: AppContext, job: AutoAckJob): Promise<voi
     );
     return true;
   });
-  if (queued) await publishEvents(ctx, workspaceId, events);
-  else logSkipped(ctx, message, address);
+  if (!queued) logSkipped(ctx, message, address);
 }
 
 function logSkipped(ctx: AppContext, message: EmailMessage, address: string): void {

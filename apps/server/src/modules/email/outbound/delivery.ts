@@ -10,7 +10,14 @@ import { composeMail } from "./compose.ts";
 import { type EmailMessage, findMessage, setDelivery } from "./message-store.ts";
 import { claimDelivery, findDelivery, settleDelivery, threadMessageIds } from "./queries.ts";
 import { getEmailInbox, smtpTargetOf } from "./smtp-settings.ts";
-import { describeFailure, outboxDirectory, SEND_DEADLINE_MS, sendMail } from "./transport.ts";
+import type { SendMailOptions } from "nodemailer";
+import {
+  describeFailure,
+  outboxDirectory,
+  SEND_DEADLINE_MS,
+  type SmtpTarget,
+  sendMail,
+} from "./transport.ts";
 
 export const SEND_QUEUE = "email-send";
 
@@ -119,56 +126,91 @@ export async function sendMessageOnce(
   );
   const now = ctx.now();
   const staleBefore = new Date(now.getTime() - ABANDONED_AFTER_MS);
-  const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
-  if (claim.outcome === "final") return reconcile(ctx, workspaceId, message, send.sentFacts);
-  if (claim.outcome === "busy") throw new Error("another attempt is sending this message right now");
-  if (claim.outcome === "abandoned") {
-    await settleDelivery(ctx.db, workspaceId, message.id, {
-      state: "failed",
-      at: now,
-      error: ABANDONED_REASON,
-      claimedBefore: staleBefore,
-    });
-    return reconcile(ctx, workspaceId, message, send.sentFacts);
-  }
-
-  let sent: { mode: "smtp" | "outbox"; response: string; recipient: string };
   const streams: Readable[] = [];
   try {
-    if (!inbox) throw new UndeliverableMessage("the inbox of this conversation no longer sends email");
-    const { target, fromName } = await smtpTargetOf(ctx, workspaceId, inbox.id);
-    const mail = await buildMail(
-      ctx,
-      workspaceId,
-      message,
-      { ...inbox, fromName },
-      rfcMessageId,
-      send,
-      streams,
-    );
-    const result = await sendMail(target, outboxDirectory(ctx.config.dataDir), mail.options);
-    sent = { ...result, recipient: mail.recipient };
-  } catch (error) {
-    const failure =
-      error instanceof UndeliverableMessage
-        ? { reason: error.message, permanent: true }
-        : describeFailure(error);
-    const last = failure.permanent || send.retryCount >= send.retryLimit;
-    await settleDelivery(ctx.db, workspaceId, message.id, {
-      state: last ? "failed" : "retry",
-      at: ctx.now(),
-      error: failure.reason,
-    });
-    if (last) await markMessage(ctx, workspaceId, message, "failed", failure.reason);
-    else if (send.showRetries) await markMessage(ctx, workspaceId, message, "queued", failure.reason);
-    if (!last) throw error;
-    ctx.log.warn({ messageId: message.id, reason: failure.reason }, "mailing a message failed");
-    return;
+    // The mail is made before the claim, so that only the hand-over to the server can leave a
+    // claim in doubt; a failure before it certainly sent nothing.
+    let prepared: { target: SmtpTarget | null; options: SendMailOptions; recipient: string };
+    try {
+      if (!inbox) throw new UndeliverableMessage("the inbox of this conversation no longer sends email");
+      const { target, fromName } = await smtpTargetOf(ctx, workspaceId, inbox.id);
+      const mail = await buildMail(
+        ctx,
+        workspaceId,
+        message,
+        { ...inbox, fromName },
+        rfcMessageId,
+        send,
+        streams,
+      );
+      prepared = { target, options: mail.options, recipient: mail.recipient };
+    } catch (error) {
+      // Nothing was sent. Retry while retries remain; then claim it only to record the reason once.
+      const permanent = error instanceof UndeliverableMessage;
+      if (!permanent && send.retryCount < send.retryLimit) throw error;
+      const reason = permanent ? error.message : describeFailure(error).reason;
+      const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
+      if (claim.outcome !== "claimed") return reconcile(ctx, workspaceId, message, send.sentFacts);
+      await settleDelivery(ctx.db, workspaceId, message.id, {
+        state: "failed",
+        at: ctx.now(),
+        error: reason,
+      });
+      await markMessage(ctx, workspaceId, message, "failed", reason);
+      return;
+    }
+    const claim = await claimDelivery(ctx.db, workspaceId, message.id, rfcMessageId, now, staleBefore);
+    if (claim.outcome === "final") return reconcile(ctx, workspaceId, message, send.sentFacts);
+    // The development outbox can tell whether it already has this mail (it is created exclusively
+    // under its Message-ID), so a claim left by a stopped sender is simply written again.
+    const resumable = prepared.target === null;
+    if (claim.outcome === "busy" && !resumable)
+      throw new Error("another attempt is sending this message right now");
+    if (claim.outcome === "abandoned" && !resumable) {
+      await settleDelivery(ctx.db, workspaceId, message.id, {
+        state: "failed",
+        at: now,
+        error: ABANDONED_REASON,
+        claimedBefore: staleBefore,
+      });
+      return reconcile(ctx, workspaceId, message, send.sentFacts);
+    }
+
+    let sent: { mode: "smtp" | "outbox"; response: string; recipient: string };
+    try {
+      const result = await sendMail(prepared.target, outboxDirectory(ctx.config.dataDir), prepared.options);
+      sent = { ...result, recipient: prepared.recipient };
+    } catch (error) {
+      const failure = describeFailure(error);
+      // Attempts are counted on the claim: a first attempt made at once and its job's runs alike.
+      const attempts = claim.outcome === "claimed" ? claim.attempts : send.retryCount + 1;
+      const last = failure.permanent || attempts > send.retryLimit;
+      await settleDelivery(ctx.db, workspaceId, message.id, {
+        state: last ? "failed" : "retry",
+        at: ctx.now(),
+        error: failure.reason,
+      });
+      if (last) await markMessage(ctx, workspaceId, message, "failed", failure.reason);
+      else if (send.showRetries) await markMessage(ctx, workspaceId, message, "queued", failure.reason);
+      if (!last) throw error;
+      ctx.log.warn({ messageId: message.id, reason: failure.reason }, "mailing a message failed");
+      return;
+    }
+    await recordSent(ctx, workspaceId, message, rfcMessageId, sent, send.sentFacts);
   } finally {
     for (const stream of streams) stream.destroy();
   }
+}
 
-  // The server has the mail: record that first, so nothing below can ever cause a second send.
+/** The server has the mail: record that first, so nothing after it can ever cause a second send. */
+async function recordSent(
+  ctx: AppContext,
+  workspaceId: string,
+  message: EmailMessage,
+  rfcMessageId: string,
+  sent: { mode: "smtp" | "outbox"; response: string; recipient: string },
+  sentFacts: Record<string, unknown> | undefined,
+): Promise<void> {
   await settleDelivery(ctx.db, workspaceId, message.id, {
     state: "sent",
     at: ctx.now(),
@@ -183,7 +225,7 @@ export async function sendMessageOnce(
     direction: "outgoing",
     participants: [sent.recipient],
   });
-  await reconcile(ctx, workspaceId, message, send.sentFacts);
+  await reconcile(ctx, workspaceId, message, sentFacts);
 }
 
 /**

@@ -121,27 +121,3 @@ export async function opensConversation(
     .executeTakeFirst();
   return !earlier;
 }
-
-/**
- * Outgoing email messages still queued a while after they were written: the job that should send
- * them was never enqueued (the process stopped between commit and enqueue). Across workspaces.
- */
-export async function strandedQueuedMessages(
-  db: Db,
-  olderThan: Date,
-  limit: number,
-): Promise<{ workspace_id: string; id: string }[]> {
-  return db
-    .selectFrom("messages as m")
-    .innerJoin("conversations as c", (join) =>
-      join.onRef("c.workspace_id", "=", "m.workspace_id").onRef("c.id", "=", "m.conversation_id"),
-    )
-    .select(["m.workspace_id", "m.id"])
-    .where("m.delivery_state", "=", "queued")
-    .where("m.kind", "=", "outgoing")
-    .where("c.channel", "=", "email")
-    .where("m.created_at", "<", olderThan)
-    .orderBy("m.created_at")
-    .limit(limit)
-    .execute();
-}

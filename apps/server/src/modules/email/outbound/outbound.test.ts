@@ -7,7 +7,6 @@ import { databaseKinds, startTestServer, type TestServer } from "../../../test/h
 import { verifyReplyToken } from "../reply-token.ts";
 import { rememberMessageId } from "../threading.ts";
 import { deliverMessage, sendRetry } from "./delivery.ts";
-import { sweepStranded } from "./jobs.ts";
 import { type SmtpSink, startSmtpSink } from "./test-sink.ts";
 import {
   customerWrites,
@@ -208,19 +207,6 @@ describe.each(databaseKinds)("sending email replies on %s", (kind) => {
     expect(shown.delivery_state).toBe("failed");
     expect(shown.delivery_error).toMatch(/may or may not have reached the customer/);
     expect(sink.attempts.has("crash@example.test")).toBe(false);
-  });
-
-  it("sends a queued reply whose job was lost between commit and enqueue", async () => {
-    const { conversationId } = await customerWrites(acme, { email: "stranded@example.test" });
-    // Written without an event, as if the process stopped right after the commit.
-    const row = await sql<{ id: string }>`
-      insert into messages (workspace_id, conversation_id, kind, author_agent_id, body_text, sent_by_human, delivery_state, created_at)
-      values (${acme.workspaceId}, ${conversationId}, 'outgoing', ${acme.agents.agent}, 'Still here', true, 'queued', now() - interval '10 minutes')
-      returning id`.execute(server.ctx.db);
-    expect(await sweepStranded(server.ctx)).toBeGreaterThanOrEqual(1);
-    const shown = await deliveredMessage(acme, conversationId, row.rows[0].id);
-    expect(shown.delivery_state).toBe("sent");
-    expect(sink.received.filter((m) => m.recipients.includes("stranded@example.test"))).toHaveLength(1);
   });
 
   it("sends a test mail through the stored settings and reports the server's answer", async () => {

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { link, mkdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 
@@ -68,20 +69,31 @@ export async function sendMail(
 
 /**
  * Local development mode: the mail is built exactly as it would be sent and written as an .eml file,
- * so a newcomer sees what the customer would get without any server.
+ * so a newcomer sees what the customer would get without any server. The file is named by the
+ * mail's Message-ID and created exclusively, so writing the same mail again (a retry after a crash
+ * mid-send) finds it there instead of making a second copy.
  */
 async function writeToOutbox(outboxDir: string | null, mail: SendMailOptions): Promise<SendResult> {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   const info = await transport.sendMail(mail);
   if (!outboxDir) return { mode: "outbox", response: "built; not written (the data directory is in memory)" };
   await mkdir(outboxDir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const id =
-    String(info.messageId ?? "")
-      .replace(/[^a-z0-9]/gi, "")
-      .slice(-24) || "message";
-  const name = `${stamp}-${id}.eml`;
-  await writeFile(path.join(outboxDir, name), info.message as Buffer, { mode: 0o600 });
+  const messageId = String(mail.messageId ?? info.messageId ?? "");
+  const name = `${createHash("sha256")
+    .update(messageId || randomUUID())
+    .digest("hex")
+    .slice(0, 32)}.eml`;
+  // Written aside, then linked into place: a stop mid-write never leaves a partial mail under the name.
+  const aside = path.join(outboxDir, `.${name}.${randomUUID()}.part`);
+  await writeFile(aside, info.message as Buffer, { mode: 0o600 });
+  try {
+    await link(aside, path.join(outboxDir, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return { mode: "outbox", response: `already in outbox/${name}` };
+  } finally {
+    await unlink(aside).catch(() => {});
+  }
   return { mode: "outbox", response: `written to outbox/${name}` };
 }
 
