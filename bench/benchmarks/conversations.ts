@@ -198,8 +198,10 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
     messageRows.push(floorRow);
   }
   loads.push(...messageRows);
+  const lag = await listenersAfterLoad(server.url, headers, progress);
 
   const facts: FactRow[] = [
+    ...lag,
     { label: "seeding (bench setup, not the product)", value: seedSeconds, unit: "s" },
     { label: "start → first 200 from /readyz, seeded database", value: readyMs, unit: "ms" },
   ];
@@ -230,6 +232,64 @@ async function conversations(ctx: BenchContext, kind: Kind): Promise<Section[]> 
       }`,
       loads,
       facts,
+    },
+  ];
+}
+
+/** The issue's aim: from a write's commit to the last listener done with it. */
+const LAG_AIM_MS = 1000;
+
+interface ListenerState {
+  name: string;
+  active: boolean;
+  backlog: number;
+  lag_p50_ms: number | null;
+  lag_p99_ms: number | null;
+  lag_max_ms: number | null;
+}
+
+/**
+ * After the write loads: how long the durable listeners took to catch up, and the lag (commit →
+ * listener done) they saw over their latest events, worst listener first.
+ */
+async function listenersAfterLoad(
+  url: string,
+  headers: Record<string, string>,
+  progress: (message: string) => void,
+): Promise<FactRow[]> {
+  const ended = performance.now();
+  let listeners: ListenerState[] = [];
+  for (;;) {
+    const response = await fetch(`${url}/api/v1/events/listeners`, { headers });
+    listeners = ((await response.json()) as { data: ListenerState[] }).data;
+    if (listeners.every((listener) => listener.backlog === 0)) break;
+    if (performance.now() - ended > 120_000) break;
+    await sleep(100);
+  }
+  const caughtUpMs = performance.now() - ended;
+  const behind = listeners.filter((listener) => listener.backlog > 0);
+  progress(`event listeners caught up ${caughtUpMs.toFixed(0)} ms after the last write`);
+  const worst = [...listeners].sort((a, b) => (b.lag_p99_ms ?? 0) - (a.lag_p99_ms ?? 0))[0];
+  const p99 = worst?.lag_p99_ms ?? undefined;
+  return [
+    {
+      label: "event listeners caught up after the last write",
+      value: caughtUpMs,
+      unit: "ms",
+      detail: behind.length
+        ? `still behind: ${behind.map((l) => `${l.name} (${l.backlog})`).join(", ")}`
+        : undefined,
+    },
+    {
+      label: "event lag p99, commit → listener done (worst listener)",
+      value: p99,
+      unit: "ms",
+      detail: worst
+        ? `${worst.name}; p50 ${worst.lag_p50_ms} ms, max ${worst.lag_max_ms} ms · ${p99 !== undefined && p99 < LAG_AIM_MS ? "✓" : "✗"} p99 < ${LAG_AIM_MS} ms · others: ${listeners
+            .filter((l) => l !== worst)
+            .map((l) => `${l.name} ${l.lag_p99_ms ?? "–"}`)
+            .join(", ")}`
+        : undefined,
     },
   ];
 }

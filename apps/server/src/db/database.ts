@@ -166,7 +166,13 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
    * Session-level advisory locks live on their own connection: a process that dies (or loses that
    * connection) releases them at once, so another instance can take over its listeners.
    */
-  let lockSession: Promise<{ client: pg.Client; held: Map<string, { lost: boolean }> }> | undefined;
+  interface LockSession {
+    client: pg.Client;
+    held: Map<string, { lost: boolean }>;
+    /** One statement at a time on this connection: the listeners ask for their locks together. */
+    run<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
+  }
+  let lockSession: Promise<LockSession> | undefined;
   function lockClient() {
     lockSession ??= (async () => {
       const client = new pg.Client({ connectionString });
@@ -179,7 +185,13 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       client.on("error", lost);
       client.on("end", lost);
       await client.connect();
-      return { client, held };
+      let tail: Promise<unknown> = Promise.resolve();
+      const run = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+        const result = tail.then(() => client.query<R>(text, values));
+        tail = result.catch(() => undefined);
+        return result;
+      };
+      return { client, held, run };
     })().catch((error) => {
       lockSession = undefined;
       throw error;
@@ -213,7 +225,7 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
     async tryLock(name) {
       const session = await lockClient();
       if (session.held.has(name)) return null;
-      const result = await session.client.query<{ locked: boolean }>(
+      const result = await session.run<{ locked: boolean }>(
         "select pg_try_advisory_lock($1, hashtext($2)) as locked",
         [LOCK_SPACE, name],
       );
@@ -227,8 +239,8 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
         async release() {
           if (lock.lost || session.held.get(name) !== lock) return;
           session.held.delete(name);
-          await session.client
-            .query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, name])
+          await session
+            .run("select pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, name])
             .catch(() => {});
         },
       };

@@ -85,7 +85,7 @@ describe.each(databaseKinds)("durable event listeners on %s", (kind) => {
     broken = false;
     await eventually(async () => ids.every((id) => contactIds(fixed).includes(id)), 10_000);
     // Each event once, in the order written.
-    expect(contactIds(fixed)).toEqual(ids);
+    expect(contactIds(fixed).filter((id) => ids.includes(id))).toEqual(ids);
     expect(contactIds(healthy).filter((id) => ids.includes(id))).toEqual(ids);
   });
 

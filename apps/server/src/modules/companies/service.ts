@@ -145,9 +145,11 @@ export async function addCompany(ctx: AppContext, principal: Principal, input: N
       targetId: created.id,
       data: { name: created.name },
     });
+    await ctx.events.record(trx, principal.workspaceId, [
+      { type: "company.created", data: { id: created.id } },
+    ]);
     return created;
   });
-  await ctx.events.publish(principal.workspaceId, "company.created", { id: company.id });
   return company;
 }
 
@@ -181,9 +183,9 @@ export async function updateCompany(ctx: AppContext, principal: Principal, id: s
           : {}),
       },
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "company.updated", data: { id } }]);
     return present(row);
   });
-  await ctx.events.publish(principal.workspaceId, "company.updated", { id });
   return { ...company, contact_count: await countContacts(ctx.db, principal.workspaceId, { companyId: id }) };
 }
 
@@ -202,8 +204,8 @@ export async function deleteCompany(ctx: AppContext, principal: Principal, id: s
       targetId: id,
       data: { name: company.name },
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "company.deleted", data: { id } }]);
   });
-  await ctx.events.publish(principal.workspaceId, "company.deleted", { id });
 }
 
 /**

@@ -78,6 +78,8 @@ describe.each(databaseKinds)("contact merge keeps per-contact rows on %s", (kind
       .body;
     const conversation = await openConversation(acme, { email: "kim.other@example.com" });
     const dupId = conversation.contact_id;
+    // The new conversation pauses the contact's sequences (a listener): let it pass before arranging them.
+    await server.ctx.events.consumers.settled();
     const company = await db
       .insertInto("companies")
       .values({ workspace_id: ws, name: "Kim Co" })

@@ -173,10 +173,12 @@ export async function addContact(ctx: AppContext, principal: Principal, input: N
         targetType: "contact",
         targetId: created.id,
       });
+      await ctx.events.record(trx, principal.workspaceId, [
+        { type: "contact.created", data: { id: created.id } },
+      ]);
       return created;
     }),
   );
-  await ctx.events.publish(principal.workspaceId, "contact.created", { id: contact.id });
   return contact;
 }
 
@@ -206,10 +208,10 @@ export async function updateContact(ctx: AppContext, principal: Principal, id: s
         targetId: id,
         data: { changed: Object.keys(input) },
       });
+      await ctx.events.record(trx, principal.workspaceId, [{ type: "contact.updated", data: { id } }]);
       return updated;
     }),
   );
-  await ctx.events.publish(principal.workspaceId, "contact.updated", { id });
   return contact;
 }
 
@@ -224,11 +226,11 @@ export async function deleteContact(ctx: AppContext, principal: Principal, id: s
         .where("id", "=", id)
         .execute();
       await recordAudit(trx, principal, { action: "contact.deleted", targetType: "contact", targetId: id });
+      await ctx.events.record(trx, principal.workspaceId, [{ type: "contact.deleted", data: { id } }]);
     });
   } catch (error) {
     if (isDatabaseError(error, PG_FOREIGN_KEY_VIOLATION))
       throw conflict("contact_in_use", "This contact has conversations; it cannot be deleted");
     throw error;
   }
-  await ctx.events.publish(principal.workspaceId, "contact.deleted", { id });
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { Type } from "typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
@@ -30,6 +31,9 @@ const ListenerState = Type.Object({
   lag_p99_ms: Type.Union([Type.Number(), Type.Null()]),
   lag_max_ms: Type.Union([Type.Number(), Type.Null()]),
   parked: Type.Integer({ description: "This workspace's events the listener set aside" }),
+  backlog: Type.Integer({
+    description: "Events of every workspace not yet read by the listener (counted up to 100,000)",
+  }),
 });
 
 /** The durable listeners' state and the events they set aside, for the workspace's admins. */
@@ -53,10 +57,19 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
         .groupBy("consumer")
         .execute();
       const parked = new Map(counts.map((row) => [row.consumer, Number(row.n)]));
+      const backlogs = await sql<{ name: string; backlog: number }>`
+        select c.name, (
+          select count(*)::int from (
+            select 1 from event_outbox o where (o.tx, o.seq) > (c.pos_tx, c.pos_seq) limit 100000
+          ) waiting
+        ) as backlog
+        from event_consumers c`.execute(ctx.db);
+      const backlog = new Map(backlogs.rows.map((row) => [row.name, row.backlog]));
       return {
         data: ctx.events.consumers.stats().map(({ parked: _mine, ...state }) => ({
           ...state,
           parked: parked.get(state.name) ?? 0,
+          backlog: backlog.get(state.name) ?? 0,
         })),
       };
     },

@@ -193,13 +193,15 @@ export async function createRequest(
         targetId: row.id,
         data: { title },
       });
+      await ctx.events.record(trx, principal.workspaceId, [
+        { type: "feature_request.created", data: { id: row.id } },
+      ]);
       return row.id;
     })
     .catch((error) => {
       if (isDatabaseError(error, PG_UNIQUE_VIOLATION)) throw titleTaken(title);
       throw error;
     });
-  await ctx.events.publish(principal.workspaceId, "feature_request.created", { id });
   return loadRequest(ctx.db, principal.workspaceId, id);
 }
 
@@ -284,8 +286,8 @@ export async function deleteRequest(ctx: AppContext, principal: Principal, id: s
       targetId: id,
       data: { title: current.title },
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "feature_request.deleted", data: { id } }]);
   });
-  await ctx.events.publish(principal.workspaceId, "feature_request.deleted", { id });
 }
 
 /** A reference in a body to something the workspace lacks is a 400 on that field (404 is for the URL). */

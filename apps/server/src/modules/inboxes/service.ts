@@ -119,10 +119,12 @@ export async function addInbox(ctx: AppContext, principal: Principal, input: New
         targetId: created.id,
         data: { name: created.name, channel: created.channel, address: created.address },
       });
+      await ctx.events.record(trx, principal.workspaceId, [
+        { type: "inbox.created", data: { id: created.id, channel: created.channel } },
+      ]);
       return created;
     }),
   );
-  await ctx.events.publish(principal.workspaceId, "inbox.created", { id: inbox.id, channel: inbox.channel });
   return inbox;
 }
 
@@ -155,10 +157,10 @@ export async function updateInbox(ctx: AppContext, principal: Principal, id: str
         targetId: id,
         data: { changed: Object.keys(input) },
       });
+      await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.updated", data: { id } }]);
       return updated;
     }),
   );
-  await ctx.events.publish(principal.workspaceId, "inbox.updated", { id });
   return inbox;
 }
 
@@ -178,13 +180,13 @@ export async function deleteInbox(ctx: AppContext, principal: Principal, id: str
         targetId: id,
         data: { name: inbox.name, channel: inbox.channel },
       });
+      await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.deleted", data: { id } }]);
     });
   } catch (error) {
     if (isDatabaseError(error, PG_FOREIGN_KEY_VIOLATION))
       throw conflict("inbox_in_use", "This inbox has conversations; it cannot be deleted");
     throw error;
   }
-  await ctx.events.publish(principal.workspaceId, "inbox.deleted", { id });
 }
 
 export interface RoutedInbox {

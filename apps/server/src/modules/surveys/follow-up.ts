@@ -6,7 +6,7 @@ import { updateConversation } from "../conversations/conversation-update.ts";
 import { createConversation, getConversation } from "../conversations/service.ts";
 import { listTeam } from "../workspaces/team.ts";
 import { findSurvey, lockResponse } from "./queries.ts";
-import { addActivity } from "./responses.ts";
+import { activities, addActivity } from "./responses.ts";
 
 export interface FollowUpJob {
   workspace_id: string;
@@ -66,6 +66,19 @@ export async function openFollowUp(ctx: AppContext, job: FollowUpJob): Promise<v
   const now = ctx.now();
   const events: PendingEvent[] = [];
   await ctx.events.transaction(ws, events, async (trx) => {
+    // A comment that arrived while the follow-up was being opened found no follow-up to add itself
+    // to: it goes there now, under the same lock its writer takes.
+    const latest = await lockResponse(trx, ws, survey.id);
+    if (latest?.comment && latest.comment !== current.comment) {
+      await addActivity(
+        trx,
+        ws,
+        followUp.id,
+        activities.commented(latest.rating, latest.comment, survey.id),
+        now,
+        events,
+      );
+    }
     await trx
       .updateTable("survey_responses")
       .set({ follow_up_conversation_id: followUp.id })

@@ -47,7 +47,7 @@ function factOf(
   };
 }
 
-const activities = {
+export const activities = {
   rated: (rating: SurveyRating, previous: SurveyRating | undefined, surveyId: string): Activity => ({
     text: previous
       ? `The customer changed their survey answer from “${previous}” to “${rating}”`

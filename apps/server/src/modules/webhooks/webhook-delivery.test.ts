@@ -211,6 +211,8 @@ describe.each(databaseKinds)("webhook delivery on %s", (kind) => {
     for (let i = 0; i < 5; i++) {
       await looseEvents(server).publish(acme.workspaceId, "contact.updated", { id: randomUUID(), n: i });
     }
+    // The webhooks listener makes the deliveries after the events commit.
+    await server.ctx.events.consumers.settled();
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

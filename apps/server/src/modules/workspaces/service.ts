@@ -121,9 +121,11 @@ export async function updateWorkspace(
         ...(input.settings ? { settings: Object.keys(input.settings) } : {}),
       },
     });
+    await ctx.events.record(trx, principal.workspaceId, [
+      { type: "workspace.updated", data: { id: principal.workspaceId } },
+    ]);
     return { ...row, settings };
   });
-  await ctx.events.publish(principal.workspaceId, "workspace.updated", { id: principal.workspaceId });
   return updated;
 }
 
@@ -155,7 +157,11 @@ export async function memberIdsByEmail(db: Db, workspaceId: string): Promise<Map
 
 /** A workspace's id and name by its slug, for public pages addressed by slug (the help center). */
 export async function findWorkspaceBySlug(db: Db, slug: string) {
-  return db.selectFrom("workspaces").select(["id", "name", "slug"]).where("slug", "=", slug).executeTakeFirst();
+  return db
+    .selectFrom("workspaces")
+    .select(["id", "name", "slug"])
+    .where("slug", "=", slug)
+    .executeTakeFirst();
 }
 
 /** A workspace's id, name and slug by its id, or undefined. */
