@@ -61,7 +61,7 @@ export async function mergeContacts(
   duplicateId: string,
 ) {
   const workspaceId = principal.workspaceId;
-  const { kept, moved } = await ctx.db.transaction().execute(async (trx) => {
+  const kept = await ctx.db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom("contacts")
       .selectAll()
@@ -107,12 +107,16 @@ export async function mergeContacts(
       targetId: keep.id,
       data: { source_id: duplicate.id, conversations: movedIds.length },
     });
-    return { kept: updated, moved: movedIds };
+    await ctx.events.record(trx, workspaceId, [
+      { type: "contact.deleted", data: { id: duplicateId, merged_into: keepId } },
+      { type: "contact.updated", data: { id: keepId } },
+      ...movedIds.map((id) => ({
+        type: "conversation.updated" as const,
+        data: { id, changes: ["contact_id" as const] },
+      })),
+    ]);
+    return updated;
   });
-  await ctx.events.publish(workspaceId, "contact.deleted", { id: duplicateId, merged_into: keepId });
-  await ctx.events.publish(workspaceId, "contact.updated", { id: keepId });
-  for (const id of moved)
-    await ctx.events.publish(workspaceId, "conversation.updated", { id, changes: ["contact_id"] });
   const { workspace_id: _, ...contact } = kept;
   return contact;
 }

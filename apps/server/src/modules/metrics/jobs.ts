@@ -1,7 +1,7 @@
 import type { AppContext } from "../../context.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
 import { rebuildWorkspaceRollups, rebuiltFingerprint } from "./rebuild.ts";
-import { recomputeConversation, workspaceClock } from "./service.ts";
+import { recomputeConversation, recomputeConversations, workspaceClock } from "./service.ts";
 
 export const RECOMPUTE_QUEUE = "metrics-recompute";
 export const REBUILD_QUEUE = "metrics-rebuild";
@@ -61,16 +61,14 @@ function conversationOf(event: WorkspaceEvent): string | null {
 
 async function applyEvents(ctx: AppContext, events: WorkspaceEvent[]): Promise<void> {
   const rebuilds = new Set<string>();
-  const conversations = new Map<string, { workspaceId: string; conversationId: string }>();
+  const conversations = new Map<string, Set<string>>();
   for (const event of events) {
     if (event.type === "workspace.updated") rebuilds.add(event.workspace_id);
     const conversationId = conversationOf(event);
-    if (conversationId) {
-      conversations.set(`${event.workspace_id}:${conversationId}`, {
-        workspaceId: event.workspace_id,
-        conversationId,
-      });
-    }
+    if (!conversationId) continue;
+    const ids = conversations.get(event.workspace_id) ?? new Set<string>();
+    conversations.set(event.workspace_id, ids);
+    ids.add(conversationId);
   }
   for (const workspaceId of rebuilds) {
     await ctx.jobs.send<RebuildJob>(
@@ -79,14 +77,15 @@ async function applyEvents(ctx: AppContext, events: WorkspaceEvent[]): Promise<v
       { singletonKey: workspaceId },
     );
   }
-  for (const [key, { workspaceId, conversationId }] of conversations) {
-    const outcome = await recomputeConversation(ctx, workspaceId, conversationId);
-    if (outcome !== "busy") continue;
-    // A rebuild holds the rollups: the conversation is recomputed by a job once it is done.
-    await ctx.jobs.send<RecomputeJob>(
-      RECOMPUTE_QUEUE,
-      { workspace_id: workspaceId, conversation_id: conversationId },
-      { singletonKey: key, startAfter: 2 },
-    );
+  for (const [workspaceId, ids] of conversations) {
+    if ((await recomputeConversations(ctx, workspaceId, [...ids])) !== "busy") continue;
+    // A rebuild holds the rollups: each conversation is recomputed by a job once it is done.
+    for (const conversationId of ids) {
+      await ctx.jobs.send<RecomputeJob>(
+        RECOMPUTE_QUEUE,
+        { workspace_id: workspaceId, conversation_id: conversationId },
+        { singletonKey: `${workspaceId}:${conversationId}`, startAfter: 2 },
+      );
+    }
   }
 }

@@ -1,8 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds, startTestServer, type TestServer } from "../../test/harness.ts";
-import { writeMessage } from "../conversations/message-service.ts";
-import { lockConversation } from "../conversations/queries.ts";
 import { eventually } from "../conversations/test-support.ts";
 import { rebuiltFingerprint } from "./rebuild.ts";
 import { findMetrics, workspaceClock } from "./service.ts";

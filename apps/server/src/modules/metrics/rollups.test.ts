@@ -10,7 +10,7 @@ import { rebuildWorkspaceRollups, rebuiltFingerprint } from "./rebuild.ts";
 import { ROLLUP_TABLES } from "./rollup-store.ts";
 import { type DailyCell, RollupDelta, type RollupLevel } from "./rollups.ts";
 import { workspaceClock } from "./service.ts";
-import { timeline, timelineWorkspace, type TimelineWorkspace } from "./test-support.ts";
+import { metricsSettled, timeline, timelineWorkspace, type TimelineWorkspace } from "./test-support.ts";
 import { readTimelines } from "./timeline-source.ts";
 
 /** A small deterministic generator, so a failure can be replayed. */
@@ -155,6 +155,68 @@ describe.each(databaseKinds)("rollups on %s", (kind) => {
       hourly: map(sums.changedHourly() as unknown as Record<string, unknown>[]),
     };
   }
+
+  const metricsRows = async (workspaceId: string) =>
+    (
+      await sql<
+        Record<string, unknown>
+      >`select * from conversation_metrics where workspace_id = ${workspaceId}
+        order by conversation_id`.execute(server.ctx.db)
+    ).rows.map(({ computed_at: _computed, ...row }) => row);
+  /** The rollup rows that hold something: a delta can leave a row at zero where a rebuild writes none. */
+  const rollupRows = async (workspaceId: string) => {
+    const rows = (
+      await sql<
+        Record<string, unknown>
+      >`select * from report_daily_rollups where workspace_id = ${workspaceId}
+        order by 1, 2, 3, 4, 5, 6`.execute(server.ctx.db)
+    ).rows.map(({ updated_at: _updated, ...row }) => row);
+    const isZero = (value: unknown): boolean =>
+      Array.isArray(value) ? value.every(isZero) : value === 0 || value === "0" || value === null;
+    return rows.filter((row) =>
+      Object.entries(row).some(([column, value]) => !/(_id|^day|^channel)$/.test(column) && !isZero(value)),
+    );
+  };
+
+  it("keeps the same figures when the listener takes a burst of random histories in batches", async () => {
+    const burst = await timelineWorkspace(server, "Burst");
+    const rng = random(20261208);
+    // Nothing waits for the listener between writes: it takes them in batches, several per conversation.
+    const t = timeline(server, burst, { settle: false });
+    const channels: Channel[] = ["chat", "callback", "api", "email"];
+    const roles: Role[] = ["owner", "admin", "agent"];
+    const conversations: { id: string; at: number; open: boolean }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const at = Date.parse("2026-10-22T06:00:00Z") + rng.int(6 * 24 * 60) * 60_000;
+      const id = await t.open(rng.pick(channels), new Date(at).toISOString());
+      conversations.push({ id, at, open: true });
+    }
+    // Interleaved, so that one batch holds steps of many conversations and several of one.
+    for (let e = 0; e < 60; e++) {
+      const c = rng.pick(conversations);
+      c.at += (1 + rng.int(rng.next() < 0.3 ? 3000 : 240)) * 60_000;
+      const when = new Date(c.at).toISOString();
+      const r = rng.next();
+      if (r < 0.35) await t.reply(c.id, when, rng.pick(roles));
+      else if (r < 0.45) await t.note(c.id, when);
+      else if (r < 0.6) {
+        await t.customer(c.id, when);
+        c.open = true;
+      } else if (r < 0.75) await t.assign(c.id, rng.pick(roles), when);
+      else {
+        await t.status(c.id, c.open ? "resolved" : "open", when);
+        c.open = !c.open;
+      }
+    }
+    await metricsSettled(server.ctx);
+    const incremental = await metricsRows(burst.workspaceId);
+    const incrementalRollups = await rollupRows(burst.workspaceId);
+    expect(incremental).toHaveLength(12);
+    expect(incrementalRollups.length).toBeGreaterThan(5);
+    await rebuildWorkspaceRollups(server.ctx, burst.workspaceId);
+    expect(await metricsRows(burst.workspaceId)).toEqual(incremental);
+    expect(await rollupRows(burst.workspaceId)).toEqual(incrementalRollups);
+  });
 
   it("keeps the rollups equal to a computation from scratch through replies, reopens, reassignments and rating changes", async () => {
     const rng = random(20261127);

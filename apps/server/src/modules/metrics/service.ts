@@ -111,6 +111,57 @@ export async function recomputeConversation(
 }
 
 /**
+ * recomputeConversation for many conversations of one workspace at once, as the metrics listener
+ * hands them over: one transaction, one read of their metrics and timelines, one move of the
+ * rollups. Conversations whose figures did not change cost nothing beyond the read. "busy" when a
+ * rebuild holds the rollups (nothing was written).
+ */
+export async function recomputeConversations(
+  ctx: Pick<AppContext, "db" | "now">,
+  workspaceId: string,
+  conversationIds: string[],
+): Promise<"done" | "busy"> {
+  if (conversationIds.length === 0) return "done";
+  const ids = [...new Set(conversationIds)].sort();
+  const clock = await workspaceClock(ctx, workspaceId);
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await tryShareRollups(trx, workspaceId))) return "busy";
+    // In id order, so two batches (or a batch and a single recompute) never wait on each other in a circle.
+    await sql`select pg_advisory_xact_lock(hashtextextended('metrics:' || ${workspaceId}::text || ':' || id, 0))
+      from unnest(${ids}::uuid[]) as id order by id`.execute(trx);
+    const stored = await metricsQuery(trx, workspaceId).where("conversation_id", "in", ids).execute();
+    const previousOf = new Map(stored.map((row) => [row.conversation_id, metricsFromRow(row)]));
+    const timelines = await readTimelines(trx, workspaceId, ids);
+    const delta = new RollupDelta();
+    const changed: { conversationId: string; metrics: ConversationMetrics }[] = [];
+    const gone: string[] = [];
+    for (const id of ids) {
+      const previous = previousOf.get(id) ?? null;
+      const timeline = timelines.get(id);
+      const next = timeline ? computeMetrics(timeline.conversation, timeline.messages, clock.schedule) : null;
+      if (previous === null && next === null) continue;
+      if (previous !== null && next !== null && sameMetrics(previous, next)) continue;
+      if (previous) delta.addMetrics(previous, -1);
+      if (next) {
+        delta.addMetrics(next, 1);
+        changed.push({ conversationId: id, metrics: next });
+      } else gone.push(id);
+    }
+    if (changed.length === 0 && gone.length === 0) return "done";
+    await applyDelta(trx, workspaceId, delta);
+    if (changed.length > 0) await saveMetrics(trx, workspaceId, changed, ctx.now());
+    if (gone.length > 0) {
+      await trx
+        .deleteFrom("conversation_metrics")
+        .where("workspace_id", "=", workspaceId)
+        .where("conversation_id", "in", gone)
+        .execute();
+    }
+    return "done";
+  });
+}
+
+/**
  * Moves the CSAT rollups from one survey answer to another (null for none) in the caller's
  * transaction; false when a rebuild holds the rollups (the caller should retry).
  */

@@ -49,9 +49,9 @@ export async function timelineWorkspace(server: TestServer, name: string): Promi
  * Writes a conversation's history at chosen times through the conversations service, as the API and
  * the channels do, so the metrics sink sees exactly the events production publishes.
  */
-export function timeline(server: TestServer, ws: TimelineWorkspace) {
+export function timeline(server: TestServer, ws: TimelineWorkspace, options: { settle?: boolean } = {}) {
   const ctx = server.ctx;
-  return settledAfterEach(ctx, {
+  const steps = {
     async open(
       channel: Channel,
       at: string,
@@ -134,6 +134,23 @@ export function timeline(server: TestServer, ws: TimelineWorkspace) {
     async settings(settings: Parameters<typeof updateWorkspace>[2]["settings"]) {
       await updateWorkspace(ctx, ws.as("owner"), { settings });
     },
+  };
+  return options.settle === false ? steps : settledAfterEach(ctx, steps);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any step's arguments
+type Steps = Record<string, (...args: any[]) => Promise<unknown>>;
+
+/** Waits for the durable listeners and the metrics jobs they queued (see settledAfterEach). */
+export async function metricsSettled(ctx: TestServer["ctx"]): Promise<void> {
+  await ctx.events.consumers.settled();
+  await eventually(async () => {
+    const pending = await sql<{ n: number }>`
+      select count(*)::int as n from pgboss.job
+      where name in (${RECOMPUTE_QUEUE}, ${REBUILD_QUEUE}) and state in ('created', 'retry', 'active')`.execute(
+      ctx.db,
+    );
+    return pending.rows[0]?.n === 0;
   });
 }
 
@@ -141,23 +158,12 @@ export function timeline(server: TestServer, ws: TimelineWorkspace) {
  * Each step returns once the durable listeners (metrics among them) have heard of it, and once any
  * recompute the metrics listener handed to a job (while a rebuild held the rollups) has run.
  */
-function settledAfterEach<T extends Record<string, (...args: any[]) => Promise<unknown>>>(
-  ctx: TestServer["ctx"],
-  steps: T,
-): T {
+function settledAfterEach<T extends Steps>(ctx: TestServer["ctx"], steps: T): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, step] of Object.entries(steps)) {
     wrapped[name] = async (...args: unknown[]) => {
       const result = await step(...args);
-      await ctx.events.consumers.settled();
-      await eventually(async () => {
-        const pending = await sql<{ n: number }>`
-          select count(*)::int as n from pgboss.job
-          where name in (${RECOMPUTE_QUEUE}, ${REBUILD_QUEUE}) and state in ('created', 'retry', 'active')`.execute(
-          ctx.db,
-        );
-        return pending.rows[0]?.n === 0;
-      });
+      await metricsSettled(ctx);
       return result;
     };
   }
