@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
@@ -21,18 +22,32 @@ const CHANNEL_WORDS: Record<string, string> = {
   api: "conversation",
 };
 
-/** Reads a conversation event and acts on it; never throws into the publisher. */
-export async function onConversationEvent(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
-  try {
-    await handle(ctx, event);
-  } catch (error) {
-    ctx.log.error({ err: error, event: event.type }, "sequences could not react to a conversation event");
-  }
+/**
+ * Reads a batch of conversation events and acts on them. Workspaces where no contact was ever
+ * enrolled have nothing to pause or resume: their events cost one query for the whole batch.
+ */
+export async function onConversationEvents(ctx: AppContext, events: WorkspaceEvent[]): Promise<void> {
+  const workspaces = [...new Set(events.map((event) => event.workspace_id))];
+  const enrolled = new Set(
+    (
+      await sql<{ workspace_id: string }>`
+          select w::text as workspace_id from unnest(${workspaces}::uuid[]) as w
+          where exists (select 1 from sequence_enrollments t where t.workspace_id = w)`.execute(ctx.db)
+    ).rows.map((row) => row.workspace_id),
+  );
+  for (const event of events) await handle(ctx, event, enrolled.has(event.workspace_id));
 }
 
-async function handle(ctx: AppContext, event: WorkspaceEvent): Promise<void> {
+async function handle(ctx: AppContext, event: WorkspaceEvent, enrolled: boolean): Promise<void> {
   const ws = event.workspace_id;
   const data = event.data;
+  if (!enrolled) {
+    // Bounces suppress a contact for future sequences all the same.
+    if (event.type === "message.updated" && data.delivery_state === "failed" && typeof data.id === "string") {
+      await noteBounce(ctx, ws, data.id);
+    }
+    return;
+  }
   if (event.type === "conversation.created" && typeof data.id === "string") {
     const conversation = await getConversation(ctx.db, ws, data.id);
     await pauseContact(

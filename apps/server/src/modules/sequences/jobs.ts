@@ -1,7 +1,7 @@
 import type { AppContext } from "../../context.ts";
 import { onBounce } from "../email/service.ts";
 import { onSequenceBounce } from "./bounces.ts";
-import { onConversationEvent } from "./interruptions.ts";
+import { onConversationEvents } from "./interruptions.ts";
 import { sendStep, STEP_QUEUE, type StepJob, TICK_QUEUE, tick } from "./scheduler.ts";
 
 /** Step sends retry a temporary failure with backoff (about an hour in all); the tick never retries, the next one runs in a minute. */
@@ -21,9 +21,7 @@ export async function startSequences(ctx: AppContext): Promise<void> {
   ctx.events.consumers.define({
     name: "sequences",
     types: ["conversation.created", "conversation.updated", "message.created", "message.updated"],
-    handle: async (events) => {
-      for (const event of events) await onConversationEvent(ctx, event);
-    },
+    handle: (events) => onConversationEvents(ctx, events),
   });
   await ctx.jobs.boss.schedule(TICK_QUEUE, "* * * * *", {});
 }
