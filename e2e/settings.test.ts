@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../apps/server/src/modules/access/passwords.ts";
@@ -238,6 +239,48 @@ describe.skipIf(!hasChromium)("settings in Chromium", () => {
     await screenshot(page, "settings-webhooks");
     await context.close();
   });
+  it("an admin sees an event a listener set aside and runs it again", async () => {
+    // An event the customer health listener gave up on (written directly: nothing fails on purpose here).
+    const eventId = randomUUID();
+    await app.server.ctx.db
+      .insertInto("event_parked")
+      .values({
+        workspace_id: app.workspace.workspaceId,
+        consumer: "health",
+        event_id: eventId,
+        seq: 1,
+        type: "usage.recorded",
+        data: JSON.stringify({ company_id: randomUUID(), name: "export" }),
+        occurred_at: new Date(),
+        attempts: 7,
+        error: "Error: the database went away",
+      })
+      .execute();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = watchErrors(page);
+    await signIn(page, app, adminEmail, "/settings/profile");
+    await page
+      .getByRole("navigation", { name: "Settings" })
+      .getByRole("link", { name: "Event delivery" })
+      .click();
+    const parked = page.getByRole("list", { name: "Events set aside" });
+    await parked.getByText("usage.recorded → health").waitFor();
+    await parked.getByText(/7 attempts · Error: the database went away/).waitFor();
+    await page
+      .getByRole("table", { name: "Listeners" })
+      .getByRole("rowheader", { name: "metrics" })
+      .waitFor();
+    await screenshot(page, "settings-events");
+    // The retry runs in the background; once the listener took it, the list says so.
+    await parked.getByRole("button", { name: "Retry" }).click();
+    await page.getByText("None: every event reached every listener.").waitFor({ timeout: 20_000 });
+    // The 401 of the session check before signing in is the only failed load expected.
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+    await context.close();
+  });
+
   it("switches to another workspace from the header, with that workspace's role", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

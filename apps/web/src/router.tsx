@@ -248,6 +248,12 @@ const webhookSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import("./screens/settings/WebhookSettings.tsx"), "WebhookSettings"),
 });
 
+const eventSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "events",
+  component: lazyRouteComponent(() => import("./screens/settings/EventSettings.tsx"), "EventSettings"),
+});
+
 const inboxSettingsRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: "inboxes",
@@ -305,6 +311,7 @@ const routeTree = rootRoute.addChildren([
       inboxSettingsRoute,
       tokenSettingsRoute,
       webhookSettingsRoute,
+      eventSettingsRoute,
       widgetSettingsRoute,
       billingSettingsRoute,
       healthSettingsRoute,

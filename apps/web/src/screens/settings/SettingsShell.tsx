@@ -41,6 +41,7 @@ export const SETTINGS_NAV: SettingsNavEntry[] = [
   { to: "/settings/inboxes", label: "Inboxes", section: "Channels", admin: true },
   { to: "/settings/tokens", label: "API tokens", section: "You", hiddenFor: ["viewer"] },
   { to: "/settings/webhooks", label: "Webhooks", section: "Workspace", admin: true },
+  { to: "/settings/events", label: "Event delivery", section: "Workspace", admin: true },
   { to: "/settings/widget", label: "Chat widget", section: "Channels", admin: true },
   { to: "/settings/billing", label: "Billing", section: "Customers", admin: true },
   { to: "/settings/health", label: "Customer health", section: "Customers", admin: true },
