@@ -30,16 +30,21 @@ describe.each(databaseKinds)("automatic acknowledgements on %s", (kind) => {
     await sink?.close();
   });
 
-  /** Waits until no acknowledgement or send job is waiting or running. */
+  /**
+   * Waits until no acknowledgement or send job is waiting or running, and the listeners that queue
+   * them have nothing left to read: an acknowledgement's own message queues its send through them.
+   */
   async function jobsSettled(): Promise<void> {
-    await eventually(async () => {
+    const idle = async () => {
+      await server.ctx.events.consumers.settled();
       const result = await sql<{ count: string }>`
         select count(*) as count from pgboss.job
         where name in ('email-auto-ack', 'email-send') and state in ('created', 'retry', 'active')`.execute(
         server.ctx.db,
       );
       return Number(result.rows[0].count) === 0;
-    });
+    };
+    await eventually(async () => (await idle()) && (await idle()));
   }
 
   const mailsTo = (address: string) => sink.received.filter((m) => m.recipients.includes(address));
