@@ -404,8 +404,8 @@ export async function unlinkAsk(ctx: AppContext, principal: Principal, requestId
       targetId: requestId,
       data: { ask_id: askId },
     });
+    await ctx.events.record(trx, workspaceId, [{ type: "feature_request.updated", data: { id: requestId } }]);
   });
-  await ctx.events.publish(workspaceId, "feature_request.updated", { id: requestId });
 }
 
 /** The requests a conversation is linked to: what the sidebar shows beside the conversation. */

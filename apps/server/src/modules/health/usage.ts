@@ -80,9 +80,11 @@ export async function recordUsageEvent(
           .doUpdateSet({ quantity: sql`usage_daily.quantity + ${quantity}` }),
       )
       .execute();
+    await ctx.events.record(trx, ws, [
+      { type: "usage.recorded", data: { company_id: row.company_id, name: row.name } },
+    ]);
     return row;
   });
-  await ctx.events.publish(ws, "usage.recorded", { company_id: event.company_id, name: event.name });
   return event;
 }
 

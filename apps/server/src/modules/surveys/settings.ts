@@ -75,8 +75,8 @@ export async function saveSurveySettings(
         min_days_between: row.min_days_between,
       },
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.updated", data: { id: inboxId } }]);
     return row;
   });
-  await ctx.events.publish(principal.workspaceId, "inbox.updated", { id: inboxId });
   return { inbox_id: inboxId, ...saved };
 }

@@ -231,9 +231,11 @@ export async function acceptInvitation(
         ip,
       },
     );
+    await ctx.events.record(trx, invitation.workspace_id, [
+      { type: "agent.created", data: { id, role: invitation.role } },
+    ]);
     return id;
   });
-  await ctx.events.publish(invitation.workspace_id, "agent.created", { id: agentId, role: invitation.role });
   return login(
     ctx,
     { email: invitation.email, password: input.password, workspace_id: invitation.workspace_id },

@@ -118,9 +118,11 @@ export async function saveImapSettings(
         password_changed: input.password !== undefined,
       },
     });
+    await ctx.events.record(trx, workspaceId, [
+      { type: "inbox.updated", data: { id: inboxId, changes: ["imap"] } },
+    ]);
     return row;
   });
-  await ctx.events.publish(workspaceId, "inbox.updated", { id: inboxId, changes: ["imap"] });
   return present(saved);
 }
 
@@ -143,8 +145,10 @@ export async function removeImapSettings(
       targetType: "inbox",
       targetId: inboxId,
     });
+    await ctx.events.record(trx, workspaceId, [
+      { type: "inbox.updated", data: { id: inboxId, changes: ["imap"] } },
+    ]);
   });
-  await ctx.events.publish(workspaceId, "inbox.updated", { id: inboxId, changes: ["imap"] });
 }
 
 export async function imapStatus(ctx: AppContext, principal: Principal, inboxId: string) {

@@ -31,7 +31,7 @@ export async function updateAutoAckTemplate(
       targetType: "inbox",
       targetId: inboxId,
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.updated", data: { id: inboxId } }]);
   });
-  await ctx.events.publish(principal.workspaceId, "inbox.updated", { id: inboxId });
   return showAutoAckTemplate(ctx, principal, inboxId);
 }

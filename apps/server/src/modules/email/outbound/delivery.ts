@@ -263,11 +263,14 @@ async function markMessage(
   error: string | null,
   metadata?: Record<string, unknown>,
 ): Promise<void> {
-  await setDelivery(ctx.db, workspaceId, message.id, { state, error, metadata });
-  await ctx.events.publish(workspaceId, "message.updated", {
-    id: message.id,
-    conversation_id: message.conversation_id,
-    delivery_state: state,
+  await ctx.db.transaction().execute(async (trx) => {
+    await setDelivery(trx, workspaceId, message.id, { state, error, metadata });
+    await ctx.events.record(trx, workspaceId, [
+      {
+        type: "message.updated",
+        data: { id: message.id, conversation_id: message.conversation_id, delivery_state: state },
+      },
+    ]);
   });
 }
 

@@ -114,9 +114,9 @@ export async function saveSmtpSettings(
         password_changed: input.password !== undefined,
       },
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.updated", data: { id: inboxId } }]);
     return row;
   });
-  await ctx.events.publish(principal.workspaceId, "inbox.updated", { id: inboxId });
   return present(saved);
 }
 
@@ -134,8 +134,8 @@ export async function removeSmtpSettings(ctx: AppContext, principal: Principal, 
       targetType: "inbox",
       targetId: inboxId,
     });
+    await ctx.events.record(trx, principal.workspaceId, [{ type: "inbox.updated", data: { id: inboxId } }]);
   });
-  await ctx.events.publish(principal.workspaceId, "inbox.updated", { id: inboxId });
 }
 
 /**
