@@ -23,6 +23,13 @@ describe("webhook target guard", () => {
     ["100.64.0.1", /carrier-grade NAT/],
     ["255.255.255.255", /broadcast/],
     ["64:ff9b::a00:1", /special-purpose/],
+    // IPv4 embedded in IPv6 by other conventions than ::ffff: is judged by the IPv4 address too.
+    ["::127.0.0.1", /127\.0\.0\.1, a loopback/],
+    ["::7f00:1", /127\.0\.0\.1, a loopback/],
+    ["::a9fe:a9fe", /169\.254\.169\.254, a link-local/],
+    ["::ffff:0:7f00:1", /127\.0\.0\.1, a loopback/],
+    ["2002:7f00:1::1", /127\.0\.0\.1, a loopback/],
+    ["2002:a00:1::", /10\.0\.0\.1, a private/],
   ])("refuses %s as %s", (address, reason) => {
     expect(blockedReason(address)).toMatch(reason);
   });
@@ -41,7 +48,13 @@ describe("webhook target guard", () => {
   });
 
   it("judges numeric and mapped host spellings by the address they mean", () => {
-    for (const url of ["http://2130706433/", "http://0x7f.1/", "http://[::ffff:7f00:1]/", "http://127.1/"]) {
+    for (const url of [
+      "http://2130706433/",
+      "http://0x7f.1/",
+      "http://[::ffff:7f00:1]/",
+      "http://127.1/",
+      "http://[::127.0.0.1]/",
+    ]) {
       expect(() => normalizeWebhookUrl(url, false), url).toThrow(/loopback/);
     }
   });

@@ -30,13 +30,31 @@ export function blockedReason(address: string): string | null {
     return "not an IP address";
   }
   let prefix = "";
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const embedded = parsed.kind() === "ipv6" ? embeddedIPv4(parsed as ipaddr.IPv6) : null;
+  if (embedded) {
+    parsed = embedded;
     prefix = `the IPv6 form of ${parsed.toString()}, `;
   }
   const range = parsed.range();
   if (range === "unicast") return null;
   return prefix + (rangeNames[range] ?? `a special-purpose address (${range})`);
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, judged by its parsed bits rather than its spelling:
+ * IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d, deprecated but still routed by some
+ * stacks), IPv4-translated (::ffff:0:a.b.c.d) and 6to4 (2002:aabb:ccdd::/48).
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const p = address.parts;
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  const zeros = (from: number, to: number) => p.slice(from, to).every((part) => part === 0);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address();
+  // :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones.
+  if (zeros(0, 6) && (p[6] !== 0 || p[7]! > 1)) return v4(p[6]!, p[7]!);
+  if (zeros(0, 4) && p[4] === 0xffff && p[5] === 0) return v4(p[6]!, p[7]!);
+  if (p[0] === 0x2002) return v4(p[1]!, p[2]!);
+  return null;
 }
 
 /** Thrown when a target is refused for where it points; retrying will not help. */
