@@ -35,6 +35,10 @@ export async function buildApp(
 
   installValidators(app);
   installErrorHandler(app);
+  // Every response names its own type; no browser may guess another (a route may still set more).
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+  });
   app.addSchema(ProblemSchema);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 25 * 1024 * 1024, files: 10, fields: 20 } });

@@ -21,6 +21,22 @@ describe.each(databaseKinds)("HTTP conventions on %s", (kind) => {
     await server?.destroy();
   });
 
+  it("tells browsers not to guess content types, on every kind of response", async () => {
+    const token = acme.tokens.agent;
+    const responses = [
+      await fetch(`${server.url}/widget.js`),
+      await fetch(`${server.url}/demo/widget`),
+      await fetch(`${server.url}/api/v1/openapi.json`),
+      await fetch(`${server.url}/api/docs/`),
+      await fetch(`${server.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${token}` } }),
+      await fetch(`${server.url}/api/v1/conversations`),
+      await fetch(`${server.url}/api/v1/no-such-route`),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get("x-content-type-options"), response.url).toBe("nosniff");
+    }
+  });
+
   it("answers /healthz and /readyz", async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`);
