@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import { conflict, invalid, notFound, Problem } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
 import { createContact, findOrCreateContactByEmail, getContact } from "../contacts/service.ts";
-import { type PendingEvent, publishEvents } from "../conversations/activity.ts";
+import { type PendingEvent, } from "../conversations/activity.ts";
 import { writeMessage } from "../conversations/message-service.ts";
 import {
   findConversation,

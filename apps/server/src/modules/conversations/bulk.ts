@@ -14,7 +14,7 @@ import { principalOf } from "../access/authenticate.ts";
 import { addTagToConversation, resolveTag } from "../tags/service.ts";
 import { getMember } from "../workspaces/service.ts";
 import type { ConversationChange } from "../../events/types.ts";
-import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
+import { type Activity, activities, type PendingEvent, } from "./activity.ts";
 import { statusChange } from "./conversation-update.ts";
 import { writeActivity } from "./message-service.ts";
 import { type ConversationChanges, conversationColumns, updateConversationRow } from "./queries.ts";

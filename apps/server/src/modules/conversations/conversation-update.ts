@@ -5,7 +5,7 @@ import { invalid, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/service.ts";
 import { getMember } from "../workspaces/service.ts";
 import type { ConversationChange } from "../../events/types.ts";
-import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
+import { type Activity, activities, type PendingEvent, } from "./activity.ts";
 import { writeActivity } from "./message-service.ts";
 import {
   type ConversationChanges,

@@ -14,7 +14,6 @@ import { recordAudit } from "../audit/service.ts";
 import { addTagToConversation, tagsOfConversations } from "../tags/service.ts";
 import { getMember } from "../workspaces/service.ts";
 import type { Activity, PendingEvent } from "./activity.ts";
-import { publishEvents } from "./activity.ts";
 import { writeActivity } from "./message-service.ts";
 import { type ConversationClock, changesForMessage } from "./metrics.ts";
 import {

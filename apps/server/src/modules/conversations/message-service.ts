@@ -4,7 +4,7 @@ import type { Channel } from "../../db/schema.ts";
 import type { Principal } from "../../http/principal.ts";
 import { invalid, notFound } from "../../lib/errors.ts";
 import { type AttachmentInfo, attachmentsOfMessages, claimAttachments } from "../attachments/service.ts";
-import { type Activity, activities, type PendingEvent, publishEvents } from "./activity.ts";
+import { type Activity, activities, type PendingEvent, } from "./activity.ts";
 import { changesForMessage } from "./metrics.ts";
 import {
   type ConversationRow,

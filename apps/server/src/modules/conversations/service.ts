@@ -21,7 +21,7 @@ import {
   conversationTagsJson,
   tagsOfConversations,
 } from "../tags/service.ts";
-import { type PendingEvent, publishEvents } from "./activity.ts";
+import { type PendingEvent, } from "./activity.ts";
 import { type MessageInput, messageFrom, type PresentedMessage, writeMessage } from "./message-service.ts";
 import {
   type ConversationRow,

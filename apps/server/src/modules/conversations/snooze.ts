@@ -1,7 +1,7 @@
 import { CompiledQuery } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
-import { activities, type PendingEvent, publishEvents } from "./activity.ts";
+import { activities, type PendingEvent, } from "./activity.ts";
 import { writeActivity } from "./message-service.ts";
 import { lockConversation, updateConversationRow } from "./queries.ts";
 

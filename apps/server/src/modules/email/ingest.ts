@@ -1,7 +1,7 @@
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { NewMessage } from "../conversations/queries.ts";
-import { type PendingEvent, publishEvents } from "../conversations/activity.ts";
+import { type PendingEvent, } from "../conversations/activity.ts";
 import { type ConversationRow, lockConversation } from "../conversations/queries.ts";
 import { findOrCreateContactByEmail } from "../contacts/service.ts";
 import { getInbox } from "../inboxes/service.ts";

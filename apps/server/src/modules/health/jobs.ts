@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+
+import { workspacesWithRows } from "../../db/workspaces-with-rows.ts";
 import type { AppContext } from "../../context.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
 import { companyOfContact } from "../contacts/by-company.ts";
@@ -48,13 +49,7 @@ export async function startHealth(ctx: AppContext): Promise<void> {
     handle: async (events) => {
       // Health is kept per company: workspaces without companies have none to recompute.
       const workspaces = [...new Set(events.map((event) => event.workspace_id))];
-      const withCompanies = new Set(
-        (
-          await sql<{ workspace_id: string }>`
-          select w::text as workspace_id from unnest(${workspaces}::uuid[]) as w
-          where exists (select 1 from companies t where t.workspace_id = w)`.execute(ctx.db)
-        ).rows.map((row) => row.workspace_id),
-      );
+      const withCompanies = await workspacesWithRows(ctx.db, "companies", workspaces);
       // A burst about one company queues its recompute once.
       const queued = new Set<string>();
       for (const event of events) {

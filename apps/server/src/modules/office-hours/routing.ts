@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+
+import { workspacesWithRows } from "../../db/workspaces-with-rows.ts";
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
@@ -20,13 +21,7 @@ export function startOfficeHours(ctx: AppContext): Promise<void> {
     handle: async (events) => {
       // Only workspaces that keep office hours route chats or count answers: one query per batch.
       const workspaces = [...new Set(events.map((event) => event.workspace_id))];
-      const keeping = new Set(
-        (
-          await sql<{ workspace_id: string }>`
-          select w::text as workspace_id from unnest(${workspaces}::uuid[]) as w
-          where exists (select 1 from office_hours t where t.workspace_id = w)`.execute(ctx.db)
-        ).rows.map((row) => row.workspace_id),
-      );
+      const keeping = await workspacesWithRows(ctx.db, "office_hours", workspaces);
       for (const event of events) if (keeping.has(event.workspace_id)) await onEvent(ctx, event);
     },
   });

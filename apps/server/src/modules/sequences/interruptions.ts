@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+
+import { workspacesWithRows } from "../../db/workspaces-with-rows.ts";
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
@@ -28,13 +29,7 @@ const CHANNEL_WORDS: Record<string, string> = {
  */
 export async function onConversationEvents(ctx: AppContext, events: WorkspaceEvent[]): Promise<void> {
   const workspaces = [...new Set(events.map((event) => event.workspace_id))];
-  const enrolled = new Set(
-    (
-      await sql<{ workspace_id: string }>`
-          select w::text as workspace_id from unnest(${workspaces}::uuid[]) as w
-          where exists (select 1 from sequence_enrollments t where t.workspace_id = w)`.execute(ctx.db)
-    ).rows.map((row) => row.workspace_id),
-  );
+  const enrolled = await workspacesWithRows(ctx.db, "sequence_enrollments", workspaces);
   for (const event of events) await handle(ctx, event, enrolled.has(event.workspace_id));
 }
 

@@ -1,7 +1,6 @@
 import type { AppContext } from "../../context.ts";
 import type { Principal } from "../../http/principal.ts";
 import type { PendingEvent } from "../conversations/activity.ts";
-import { publishEvents } from "../conversations/activity.ts";
 import { updateConversation } from "../conversations/conversation-update.ts";
 import { createConversation, getConversation } from "../conversations/service.ts";
 import { listTeam } from "../workspaces/team.ts";

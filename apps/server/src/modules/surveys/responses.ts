@@ -2,7 +2,7 @@ import { CompiledQuery } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Db } from "../../db/database.ts";
 import type { SurveyRating } from "../../db/schema.ts";
-import { type Activity, type PendingEvent, publishEvents } from "../conversations/activity.ts";
+import { type Activity, type PendingEvent, } from "../conversations/activity.ts";
 import { writeActivity } from "../conversations/message-service.ts";
 import { lockConversation } from "../conversations/queries.ts";
 import type { CsatFact } from "../metrics/rollups.ts";

@@ -8,7 +8,7 @@ import {
   getAttachment,
   openAttachment,
 } from "../attachments/service.ts";
-import { type PendingEvent, publishEvents } from "../conversations/activity.ts";
+import { type PendingEvent, } from "../conversations/activity.ts";
 import { listMessages, writeMessage } from "../conversations/message-service.ts";
 import {
   findMessage,

@@ -1,6 +1,6 @@
 import type { AppContext } from "../../../context.ts";
 import { getContact } from "../../contacts/service.ts";
-import { type PendingEvent, publishEvents } from "../../conversations/activity.ts";
+import { type PendingEvent, } from "../../conversations/activity.ts";
 import { writeMessage } from "../../conversations/message-service.ts";
 import { lockConversation } from "../../conversations/queries.ts";
 import { normalizeAddress, ownAddresses } from "../addresses.ts";

@@ -83,8 +83,11 @@ async function writeToOutbox(outboxDir: string | null, mail: SendMailOptions): P
     .update(messageId || randomUUID())
     .digest("hex")
     .slice(0, 32)}.eml`;
-  // Written aside, then linked into place: a stop mid-write never leaves a partial mail under the name.
-  const aside = path.join(outboxDir, `.${name}.${randomUUID()}.part`);
+  // Written aside (beside the outbox, so that the folder holds only whole mails), then linked into
+  // place: a stop mid-write never leaves a partial mail under the name.
+  const partial = path.join(path.dirname(outboxDir), ".outbox-partial");
+  await mkdir(partial, { recursive: true });
+  const aside = path.join(partial, `${name}.${randomUUID()}`);
   await writeFile(aside, info.message as Buffer, { mode: 0o600 });
   try {
     await link(aside, path.join(outboxDir, name));
