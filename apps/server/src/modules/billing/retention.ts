@@ -3,7 +3,7 @@ import { invalid } from "../../lib/errors.ts";
 import { dunningClosedBetween, type MrrPoint, mrrHistoryBefore } from "./retention-history.ts";
 
 /*
- * The retention report, computed from the recorded billing history (DESIGN.md's definition): per
+ * The retention report, computed from the recorded billing history. The definition: per
  * calendar month (UTC), of the companies paying at its start, the share still paying or paused at
  * its end (logo retention) and the share of their MRR still paid (net revenue retention); the MRR
  * of those who cancelled or paused, the MRR that dunning saved, and cohorts by first paying month.

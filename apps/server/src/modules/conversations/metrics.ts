@@ -13,7 +13,7 @@ export interface ConversationClock {
 const PREVIEW_LENGTH = 160;
 
 /**
- * How a new message changes its conversation, following DESIGN.md's metric definitions:
+ * How a new message changes its conversation, following the metric definitions (metrics/conversation-metrics.ts):
  * - first_customer_message_at: the first incoming message;
  * - first_human_response_at: the first outgoing message by a human after the first incoming one
  *   (notes, activity and automated messages never count);

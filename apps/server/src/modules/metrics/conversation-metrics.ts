@@ -51,7 +51,7 @@ export interface ConversationMetrics {
 const LIVE_CHANNELS = new Set<Channel>(["chat", "callback"]);
 
 /**
- * The metric definitions of DESIGN.md, applied to one conversation's timeline:
+ * Keepwell's metric definitions, applied to one conversation's timeline:
  * - the request is the first incoming message not sent by a machine;
  * - first response time runs from the request to the first outgoing message a human sent after it
  *   (notes, activity lines, auto-replies and bot messages are not responses; a reply an agent sent
