@@ -59,9 +59,8 @@ export class EventBus {
     workspaceId: string,
     events: PendingEvent[],
     work: (trx: Db) => Promise<T>,
-    db: Db = this.#database.db,
   ): Promise<T> {
-    return db.transaction().execute(async (trx) => {
+    return this.#database.db.transaction().execute(async (trx) => {
       const result = await work(trx);
       await recordEvents(trx, workspaceId, events);
       return result;

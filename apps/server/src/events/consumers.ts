@@ -35,7 +35,6 @@ interface RunningConsumer {
   /** Lags (ms from the write to the end of its handling) of the most recent events, newest last. */
   lags: number[];
   handled: number;
-  parked: number;
   running: Promise<void> | null;
 }
 
@@ -44,7 +43,6 @@ export interface ConsumerStats {
   /** Whether this instance holds the listener's lock (reads its stream) right now. */
   active: boolean;
   handled: number;
-  parked: number;
   lag_p50_ms: number | null;
   lag_p99_ms: number | null;
   lag_max_ms: number | null;
@@ -85,7 +83,6 @@ export class EventConsumers {
       nudged: false,
       lags: [],
       handled: 0,
-      parked: 0,
       running: null,
     };
     this.#consumers.set(definition.name, consumer);
@@ -112,7 +109,7 @@ export class EventConsumers {
 
   /**
    * Resolves once every listener of this instance has read up to the events committed before the
-   * call (tests and the benchmark use it; a listener whose lock another instance holds is skipped).
+   * call (tests use it; a listener whose lock another instance holds is skipped).
    */
   async settled(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -138,17 +135,11 @@ export class EventConsumers {
         name: consumer.definition.name,
         active: Boolean(consumer.lock && !consumer.lock.lost),
         handled: consumer.handled,
-        parked: consumer.parked,
         lag_p50_ms: at(0.5),
         lag_p99_ms: at(0.99),
         lag_max_ms: sorted.length ? sorted[sorted.length - 1] : null,
       };
     });
-  }
-
-  /** Forgets the lags observed so far (the benchmark measures one load at a time). */
-  resetStats(): void {
-    for (const consumer of this.#consumers.values()) consumer.lags = [];
   }
 
   /**
@@ -158,12 +149,11 @@ export class EventConsumers {
   async retryParked(workspaceId: string, consumerName: string, eventId: string): Promise<boolean> {
     const consumer = this.#consumers.get(consumerName);
     if (!consumer) return false;
+    const key = { workspace_id: workspaceId, consumer: consumerName, event_id: eventId };
     const row = await this.#database.db
       .selectFrom("event_parked")
       .selectAll()
-      .where("workspace_id", "=", workspaceId)
-      .where("consumer", "=", consumerName)
-      .where("event_id", "=", eventId)
+      .where((eb) => eb.and(key))
       .executeTakeFirst();
     if (!row) return false;
     const event: WorkspaceEvent = {
@@ -179,17 +169,13 @@ export class EventConsumers {
       await this.#database.db
         .updateTable("event_parked")
         .set({ attempts: sql`attempts + 1`, error: describe(error) })
-        .where("workspace_id", "=", workspaceId)
-        .where("consumer", "=", consumerName)
-        .where("event_id", "=", eventId)
+        .where((eb) => eb.and(key))
         .execute();
       return false;
     }
     await this.#database.db
       .deleteFrom("event_parked")
-      .where("workspace_id", "=", workspaceId)
-      .where("consumer", "=", consumerName)
-      .where("event_id", "=", eventId)
+      .where((eb) => eb.and(key))
       .execute();
     return true;
   }
@@ -327,7 +313,6 @@ export class EventConsumers {
           .doUpdateSet({ attempts, error: describe(error) }),
       )
       .execute();
-    consumer.parked += 1;
   }
 
   #observe(consumer: RunningConsumer, events: StoredEvent[]): void {

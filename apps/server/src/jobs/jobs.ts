@@ -14,6 +14,12 @@ interface QueueDefinition {
   sequential?: boolean;
 }
 
+/**
+ * How long a job sent as the backstop of a first attempt made at once (`runNow`) waits: long enough
+ * for the attempt to finish and drop it, short enough that a crash mid-attempt costs seconds.
+ */
+export const FIRST_ATTEMPT_BACKSTOP_SECONDS = 15;
+
 /** Jobs a worker fetches at once and runs side by side (per queue). */
 const JOBS_PER_FETCH = 4;
 

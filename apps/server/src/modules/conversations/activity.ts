@@ -1,6 +1,3 @@
-import type { AppContext } from "../../context.ts";
-import type { PendingEvent } from "../../events/types.ts";
-
 /*
  * Activity lines are the conversation's own history ("Dana assigned this to Sam"). The text is a
  * readable English default; `metadata.action` and its fields let a client render it in any language.
@@ -64,15 +61,3 @@ export const activities = {
 };
 
 export type { PendingEvent } from "../../events/types.ts";
-
-/**
- * Records events on their own, after a write committed without them (tests and rare callers); a
- * write records its events in its own transaction instead (`ctx.events.transaction`).
- */
-export async function publishEvents(
-  ctx: AppContext,
-  workspaceId: string,
-  events: PendingEvent[],
-): Promise<void> {
-  await ctx.events.record(ctx.db, workspaceId, events);
-}

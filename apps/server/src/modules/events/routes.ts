@@ -66,7 +66,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
         from event_consumers c`.execute(ctx.db);
       const backlog = new Map(backlogs.rows.map((row) => [row.name, row.backlog]));
       return {
-        data: ctx.events.consumers.stats().map(({ parked: _mine, ...state }) => ({
+        data: ctx.events.consumers.stats().map((state) => ({
           ...state,
           parked: parked.get(state.name) ?? 0,
           backlog: backlog.get(state.name) ?? 0,

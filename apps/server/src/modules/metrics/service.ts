@@ -70,12 +70,6 @@ export async function lockRollupsExclusively(trx: Db, workspaceId: string): Prom
   await sql`select pg_advisory_xact_lock(${lockId(`rollups:${workspaceId}`)})`.execute(trx);
 }
 
-async function lockConversationMetrics(trx: Db, workspaceId: string, conversationId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${lockId(`metrics:${workspaceId}:${conversationId}`)})`.execute(trx);
-}
-
-export type RecomputeOutcome = "updated" | "unchanged" | "busy";
-
 /**
  * Recomputes one conversation's metrics from its timeline and moves the rollups by the difference
  * from its previous figures, in one transaction: the metrics row and the rollups never disagree.
@@ -84,30 +78,8 @@ export async function recomputeConversation(
   ctx: Pick<AppContext, "db" | "now">,
   workspaceId: string,
   conversationId: string,
-): Promise<RecomputeOutcome> {
-  const clock = await workspaceClock(ctx, workspaceId);
-  return ctx.db.transaction().execute(async (trx) => {
-    if (!(await tryShareRollups(trx, workspaceId))) return "busy";
-    await lockConversationMetrics(trx, workspaceId, conversationId);
-    const previous = await findMetrics(trx, workspaceId, conversationId);
-    const timeline = (await readTimelines(trx, workspaceId, [conversationId])).get(conversationId);
-    const next = timeline ? computeMetrics(timeline.conversation, timeline.messages, clock.schedule) : null;
-    if (previous === null && next === null) return "unchanged";
-    if (previous !== null && next !== null && sameMetrics(previous, next)) return "unchanged";
-    const delta = new RollupDelta();
-    if (previous) delta.addMetrics(previous, -1);
-    if (next) delta.addMetrics(next, 1);
-    await applyDelta(trx, workspaceId, delta);
-    if (next) await saveMetrics(trx, workspaceId, [{ conversationId, metrics: next }], ctx.now());
-    else {
-      await trx
-        .deleteFrom("conversation_metrics")
-        .where("workspace_id", "=", workspaceId)
-        .where("conversation_id", "=", conversationId)
-        .execute();
-    }
-    return "updated";
-  });
+): Promise<"done" | "busy"> {
+  return recomputeConversations(ctx, workspaceId, [conversationId]);
 }
 
 /**

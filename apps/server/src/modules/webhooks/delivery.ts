@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { AppContext } from "../../context.ts";
+import { FIRST_ATTEMPT_BACKSTOP_SECONDS } from "../../jobs/jobs.ts";
 import { secretBox } from "../../lib/secret-box.ts";
 import type { WorkspaceEvent } from "../../events/types.ts";
 import { postJson } from "./outbound-post.ts";
@@ -9,7 +10,6 @@ import {
   findDeliveryToSend,
   insertDeliveries,
   recordAttempt,
-  subscribedWebhooks,
 } from "./queries.ts";
 import { TargetRefused } from "./target-guard.ts";
 
@@ -44,12 +44,9 @@ export function signatureHeader(secret: string, unixSeconds: number, body: strin
 export async function fanOutEvent(
   ctx: AppContext,
   event: WorkspaceEvent,
-  hooks?: { id: string; events: string[] }[],
+  hooks: { id: string; events: string[] }[],
 ): Promise<void> {
-  if (event.ephemeral) return;
-  const targets: { id: string }[] = hooks
-    ? hooks.filter((hook) => hook.events.includes(event.type) || hook.events.includes("*"))
-    : await subscribedWebhooks(ctx.db, event.workspace_id, event.type);
+  const targets = hooks.filter((hook) => hook.events.includes(event.type) || hook.events.includes("*"));
   if (targets.length === 0) return;
   const payload: DeliveryPayload = {
     id: event.id,
@@ -72,7 +69,7 @@ export async function fanOutEvent(
       const job = { workspace_id: event.workspace_id, delivery_id: delivery.id };
       const backstop = await ctx.jobs.send<DeliveryJob>(DELIVERY_QUEUE, job, {
         transaction: trx,
-        startAfter: BACKSTOP_SECONDS,
+        startAfter: FIRST_ATTEMPT_BACKSTOP_SECONDS,
       });
       queued.push({ job, backstop });
     }
@@ -80,9 +77,6 @@ export async function fanOutEvent(
   });
   for (const { job, backstop } of deliveries) ctx.jobs.runNow<DeliveryJob>(DELIVERY_QUEUE, job, backstop);
 }
-
-/** A delivery's job waits this long behind its first attempt (see fanOutEvent). */
-const BACKSTOP_SECONDS = 15;
 
 export type AttemptOutcome =
   | { ok: true; status: number }

@@ -44,17 +44,6 @@ export async function countWebhooks(db: Db, workspaceId: string): Promise<number
   return Number(row.n);
 }
 
-/** Active webhooks of the workspace subscribed to this event type (or to every event). */
-export async function subscribedWebhooks(db: Db, workspaceId: string, eventType: string) {
-  return db
-    .selectFrom("webhooks")
-    .select("id")
-    .where("workspace_id", "=", workspaceId)
-    .where("active", "=", true)
-    .where(sql<boolean>`events && array[${eventType}, '*']::text[]`)
-    .execute();
-}
-
 /** A workspace's active webhooks with the event types each wants ("*" for all). */
 export async function activeWebhooks(db: Db, workspaceId: string) {
   return db

@@ -1,4 +1,5 @@
 import type { AppContext } from "../../../context.ts";
+import { FIRST_ATTEMPT_BACKSTOP_SECONDS } from "../../../jobs/jobs.ts";
 import type { WorkspaceEvent } from "../../../events/types.ts";
 import { getInbox } from "../../inboxes/service.ts";
 import { acknowledge, AUTO_ACK_QUEUE, type AutoAckJob } from "./auto-ack.ts";
@@ -61,9 +62,6 @@ async function onMessageCreated(ctx: AppContext, event: WorkspaceEvent): Promise
   }
 }
 
-/** A send job waits this long behind the first attempt, which the listener makes at once. */
-const BACKSTOP_SECONDS = 15;
-
 /**
  * Sends a reply now, with its job queued behind as the backstop: for a failure (its retries) and
  * for a process that dies mid-attempt. The send-once claim keeps the two from mailing twice.
@@ -72,7 +70,7 @@ export async function enqueueSend(ctx: AppContext, workspaceId: string, messageI
   const job: SendJob = { workspace_id: workspaceId, message_id: messageId };
   const backstop = await ctx.jobs.send<SendJob>(SEND_QUEUE, job, {
     singletonKey: messageId,
-    startAfter: BACKSTOP_SECONDS,
+    startAfter: FIRST_ATTEMPT_BACKSTOP_SECONDS,
   });
   // No id: a job for this message already waits or runs, and it will send.
   if (backstop) ctx.jobs.runNow(SEND_QUEUE, job, backstop);
